@@ -1,6 +1,9 @@
 // Bundles the CLI and the language server into self-contained ESM files in dist/.
 // One bundle per entry keeps start-up to a single file read (see docs/benchmarks.md).
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const entries = { cli: 'src/cli.ts' };
 await build({

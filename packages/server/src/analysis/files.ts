@@ -1,0 +1,58 @@
+/**
+Which files the engine understands, and the read-only view of the workspace it is given. The engine never touches
+the filesystem: the CLI and the language server each implement `WorkspaceView`.
+*/
+export type FileKind = 'compose' | 'dotenv' | 'navidrome-toml' | 'caddyfile' | 'nginx' | 'traefik';
+
+export type SourceFile = {
+	/** Absolute, `/`-separated path; the identity of the file in findings. */
+	path: string;
+	text: string;
+	kind: FileKind;
+};
+
+export type WorkspaceView = {
+	/** Text of a file by absolute path, or `undefined` when it does not exist or cannot be read. */
+	readFile(path: string): string | undefined;
+	/** Absolute paths matching an absolute glob (`*`, `?` and `[…]` in the last segments). */
+	listFiles(glob: string): string[];
+};
+
+export const emptyWorkspace: WorkspaceView = { readFile: () => undefined, listFiles: () => [] };
+
+/** Classify a path by name alone; `undefined` for files the engine does not read. */
+export function detectFileKind(path: string): FileKind | undefined {
+	const slash = path.lastIndexOf('/');
+	const base = path.slice(slash + 1);
+	const lower = base.toLowerCase();
+	const parent = path.slice(0, Math.max(0, slash)).split('/').pop()?.toLowerCase() ?? '';
+	if (/^(docker-)?compose[\w.-]*\.ya?ml$/.test(lower)) return 'compose';
+	if (lower === '.env' || /^\.env\.[\w.-]+$/.test(lower) || /\.env$/.test(lower)) return 'dotenv';
+	if (/^navidrome[\w.-]*\.toml$/.test(lower)) return 'navidrome-toml';
+	if (/^caddyfile([.\w-]*)$/.test(lower) || lower.endsWith('.caddyfile')) return 'caddyfile';
+	if (lower === 'nginx.conf' || (lower.endsWith('.conf') && (parent === 'conf.d' || parent.startsWith('sites-') || parent === 'nginx'))) return 'nginx';
+	if (parent.startsWith('sites-') && !lower.includes('.')) return 'nginx';
+	if (/^traefik[\w.-]*\.(ya?ml|toml)$/.test(lower) || ((parent === 'dynamic' || parent.includes('traefik')) && /\.(ya?ml|toml)$/.test(lower))) return 'traefik';
+	return undefined;
+}
+
+export function dirname(path: string): string {
+	const slash = path.lastIndexOf('/');
+	return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+export function basename(path: string): string {
+	return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Join and normalise `/`-separated paths (`.` and `..` resolved); absolute `relative` wins. */
+export function resolvePath(base: string, relative: string): string {
+	const joined = relative.startsWith('/') ? relative : `${base}/${relative}`;
+	const parts: string[] = [];
+	for (const part of joined.split('/')) {
+		if (part === '' || part === '.') continue;
+		if (part === '..') parts.pop();
+		else parts.push(part);
+	}
+	return `/${parts.join('/')}`;
+}

@@ -1,0 +1,62 @@
+/**
+What every rule reports. Findings carry UTF-16 offset spans into one file; the engine adds line/character ranges once,
+and the protocol layer converts them to LSP types. Nothing here knows about LSP or the filesystem.
+*/
+import type { Range, Span } from './text.js';
+
+/**
+Categories are a contract (CLI JSON, SARIF tags, the status bar):
+- `impersonation`: a client can be taken for another user;
+- `broken`: external auth silently never works;
+- `exposure`: too much is trusted or reachable;
+- `ignored-setting`: a value Navidrome silently ignores;
+- `deprecated`, `syntax`, `hardening`.
+*/
+export type Category = 'impersonation' | 'broken' | 'exposure' | 'ignored-setting' | 'deprecated' | 'syntax' | 'hardening';
+export const categories: readonly Category[] = ['impersonation', 'broken', 'exposure', 'ignored-setting', 'deprecated', 'syntax', 'hardening'];
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export const severities: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+/** A place in a file, by offsets (analysis) … */
+export type Location = { file: string; span: Span };
+/** … and the same place with line/character positions (output). */
+export type ResolvedLocation = { file: string; range: Range };
+
+export type TextEdit = { file: string; span: Span; newText: string };
+export type Fix = {
+	title: string;
+	edits: TextEdit[];
+	/** The obvious fix; an editor may apply it with one keystroke. */
+	isPreferred?: boolean;
+};
+
+export type Related = Location & { message: string };
+
+/** What a rule reports; severity and category default to the rule's own. */
+export type Report = {
+	location: Location;
+	message: string;
+	severity?: Severity;
+	related?: Related[];
+	fixes?: Fix[];
+	/** `deprecated` for legacy option names, `unnecessary` for dead values. */
+	tags?: Array<'deprecated' | 'unnecessary'>;
+};
+
+export type Finding = {
+	ruleId: string;
+	category: Category;
+	severity: Severity;
+	file: string;
+	span: Span;
+	range: Range;
+	message: string;
+	related?: Array<ResolvedLocation & { span: Span; message: string }>;
+	fixes?: Array<{ title: string; isPreferred?: boolean; edits: Array<TextEdit & { range: Range }> }>;
+	tags?: Array<'deprecated' | 'unnecessary'>;
+};
+
+export function severityRank(severity: Severity): number {
+	return severities.indexOf(severity);
+}

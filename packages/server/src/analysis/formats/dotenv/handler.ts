@@ -1,0 +1,10 @@
+import type { FormatHandler } from '../handler.js';
+import { parseDotenv, type DotenvFile } from './parse.js';
+
+export const dotenvHandler: FormatHandler<DotenvFile> = {
+	kind: 'dotenv',
+	parse(file) {
+		const data = parseDotenv(file.text);
+		return { data, errors: data.errors, dependencies: [] };
+	},
+};

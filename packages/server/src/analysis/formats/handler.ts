@@ -1,0 +1,26 @@
+/**
+How the engine parses each kind of file. A handler is pure: it gets the text and a read-only workspace view (for
+`.env`, imports and includes) and returns the format's tree plus syntax errors. It never throws.
+*/
+import type { FileKind, SourceFile, WorkspaceView } from '../files.js';
+import type { AnalysisOptions } from '../model/deployment.js';
+import type { SyntaxError } from './syntax-error.js';
+
+export type ParseContext = {
+	workspace: WorkspaceView;
+	options: AnalysisOptions;
+	/** Text of another file: an open document's current text, else the workspace's. */
+	readText(path: string): string | undefined;
+};
+
+export type ParseOutput<T = unknown> = {
+	data: T;
+	errors: SyntaxError[];
+	/** Other files this parse read (`.env`, imports, includes); a change to any of them invalidates the result. */
+	dependencies: string[];
+};
+
+export type FormatHandler<T = unknown> = {
+	kind: FileKind;
+	parse(file: SourceFile, context: ParseContext): ParseOutput<T>;
+};

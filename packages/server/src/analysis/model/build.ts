@@ -1,0 +1,47 @@
+/**
+Links parsed files into one deployment: Navidrome instances with their settings, the other services and networks,
+then lets each proxy adapter add its routes.
+*/
+import type { ComposeFile } from '../formats/compose/types.js';
+import { parseDotenv, type DotenvFile } from '../formats/dotenv/parse.js';
+import type { ParseContext } from '../formats/handler.js';
+import { proxyAdapters } from '../proxies/index.js';
+import type { Deployment, ParsedFile } from './deployment.js';
+import { findNavidromes } from './navidrome.js';
+
+export function buildDeployment(files: Map<string, ParsedFile>, context: ParseContext): Deployment {
+	const composeFiles: ComposeFile[] = [];
+	const dotenvFiles = new Map<string, DotenvFile>();
+	const tomlFiles: Array<{ path: string; text: string }> = [];
+	for (const file of files.values()) {
+		if (file.kind === 'compose' && file.data) composeFiles.push(file.data as ComposeFile);
+		else if (file.kind === 'dotenv' && file.data) dotenvFiles.set(file.path, file.data as DotenvFile);
+		else if (file.kind === 'navidrome-toml') tomlFiles.push({ path: file.path, text: file.text });
+	}
+	const dotenv = (path: string): DotenvFile | undefined => {
+		let parsed = dotenvFiles.get(path);
+		if (!parsed) {
+			const text = context.readText(path);
+			if (text === undefined) return undefined;
+			parsed = parseDotenv(text);
+			dotenvFiles.set(path, parsed);
+		}
+		return parsed;
+	};
+	const readToml = (path: string): { path: string; text: string } | undefined => {
+		const text = context.readText(path);
+		return text === undefined ? undefined : { path, text };
+	};
+	const deployment: Deployment = {
+		files,
+		composeFiles,
+		dotenvFiles,
+		navidromes: findNavidromes({ composeFiles, dotenv, tomlFiles, readToml, options: context.options }),
+		services: composeFiles.flatMap((compose) => compose.services.map((service) => ({ compose, service }))),
+		networks: composeFiles.flatMap((compose) => compose.networks.map((network) => ({ compose, network }))),
+		routes: [],
+		options: context.options,
+	};
+	for (const adapter of proxyAdapters) adapter(deployment, context);
+	return deployment;
+}

@@ -1,0 +1,170 @@
+/**
+Finds Navidrome instances (compose services running the Navidrome image, or a standalone navidrome.toml) and resolves
+their effective settings through the core, keeping a site for every input so findings point at the written text.
+*/
+import { compileTrustedSources, parseVersion, resolveSettings, type SettingSource } from '@navidrome-extauth/core';
+import type { Location } from '../findings.js';
+import { basename, dirname, resolvePath } from '../files.js';
+import type { ComposeFile, ComposeService, KeyValueEntry } from '../formats/compose/types.js';
+import type { DotenvFile } from '../formats/dotenv/parse.js';
+import type { AnalysisOptions, NavidromeInstance } from './deployment.js';
+import { interpolatedSite, verbatimSite, type ValueSite } from './value-site.js';
+
+export type TomlSource = { path: string; text: string };
+
+export type NavidromeInputs = {
+	composeFiles: ComposeFile[];
+	dotenv: (path: string) => DotenvFile | undefined;
+	/** navidrome.toml files in the workspace, and a reader for linked ones elsewhere. */
+	tomlFiles: TomlSource[];
+	readToml: (path: string) => TomlSource | undefined;
+	options: AnalysisOptions;
+};
+
+export function isNavidromeService(service: ComposeService): boolean {
+	const repository = service.image?.repository.toLowerCase();
+	if (repository && (repository === 'navidrome' || repository.endsWith('/navidrome'))) return true;
+	if (!service.image && service.name.toLowerCase().includes('navidrome')) return true;
+	return service.environment.some((entry) => entry.key.toUpperCase().startsWith('ND_EXTAUTH_') || entry.key.toUpperCase() === 'ND_REVERSEPROXYWHITELIST');
+}
+
+export function findNavidromes(inputs: NavidromeInputs): NavidromeInstance[] {
+	const instances: NavidromeInstance[] = [];
+	const linkedToml = new Set<string>();
+	for (const compose of inputs.composeFiles) {
+		for (const service of compose.services) {
+			if (!isNavidromeService(service)) continue;
+			const toml = findLinkedToml(service, inputs);
+			if (toml) linkedToml.add(toml.path);
+			instances.push(buildInstance(compose, service, toml, inputs));
+		}
+	}
+	for (const toml of inputs.tomlFiles) {
+		if (!linkedToml.has(toml.path)) instances.push(buildInstance(undefined, undefined, toml, inputs));
+	}
+	return instances;
+}
+
+/** A navidrome.toml reaches the container through a bind mount of the file or of its folder. */
+function findLinkedToml(service: ComposeService, inputs: NavidromeInputs): TomlSource | undefined {
+	const configFile = service.environment.find((entry) => entry.key === 'ND_CONFIGFILE')?.value;
+	for (const volume of service.volumes) {
+		if (volume.type !== 'bind') continue;
+		if (basename(volume.source).toLowerCase().endsWith('.toml')) {
+			if (!configFile || configFile === volume.target || basename(volume.source).toLowerCase().startsWith('navidrome')) {
+				const found = inputs.tomlFiles.find((t) => t.path === volume.source) ?? inputs.readToml(volume.source);
+				if (found) return found;
+			}
+			continue;
+		}
+		const inContainer = configFile && configFile.startsWith(`${volume.target}/`) ? configFile.slice(volume.target.length + 1) : 'navidrome.toml';
+		const candidate = resolvePath(volume.source, inContainer);
+		const found = inputs.tomlFiles.find((t) => t.path === candidate) ?? inputs.readToml(candidate);
+		if (found) return found;
+	}
+	return undefined;
+}
+
+function buildInstance(compose: ComposeFile | undefined, service: ComposeService | undefined, toml: TomlSource | undefined, inputs: NavidromeInputs): NavidromeInstance {
+	const env = new Map<string, { value: string; site: ValueSite }>();
+	if (compose && service) collectEnvironment(compose, service, inputs, env);
+	const tagVersion = parseVersion(service?.image?.tag);
+	const optionVersion = parseVersion(inputs.options.navidromeVersion);
+	const version = tagVersion ?? optionVersion;
+	const versionSource = tagVersion ? 'image' : optionVersion ? 'option' : 'assumed';
+	const envRecord: Record<string, string> = {};
+	for (const [name, { value }] of env) envRecord[name] = value;
+	const settings = resolveSettings({ env: envRecord, toml: toml?.text, navidromeVersion: version ? version.join('.') : undefined });
+	const intended = version ? resolveSettings({ env: envRecord, toml: toml?.text }) : settings;
+	const sites = new Map<string, ValueSite>();
+	for (const [name, { site }] of env) sites.set(name, site);
+	const port = Number.parseInt(String(settings.settings.port.value), 10) || 4533;
+	const publishedPorts = service ? service.ports.filter((p) => portCovers(p.target, port)) : [];
+	const imageLocation = compose && service?.image ? imageTagLocation(compose.path, service) : undefined;
+	return {
+		id: service?.name ?? toml!.path,
+		service,
+		compose,
+		tomlFile: toml?.path,
+		tomlText: toml?.text,
+		settings,
+		intended,
+		sites,
+		env,
+		version,
+		versionSource,
+		imageLocation,
+		port,
+		publishedPorts,
+		hostNetwork: service?.networkMode?.value === 'host',
+		networks: service ? (service.networks?.map((n) => n.name) ?? ['default']) : [],
+		trust: compileTrustedSources(intended.settings.trustedSources.value, { address: intended.settings.address.value }),
+	};
+}
+
+function imageTagLocation(file: string, service: ComposeService): Location {
+	const image = service.image!;
+	if (image.verbatim && image.tag !== undefined) {
+		const tagStart = image.contentSpan.start + image.repository.length + 1;
+		return { file, span: { start: tagStart, end: tagStart + image.tag.length } };
+	}
+	return { file, span: image.contentSpan };
+}
+
+/** `4533`, `4533/tcp` or a range `4500-4600` covering the port. */
+function portCovers(target: string, port: number): boolean {
+	const [range = ''] = target.split('/');
+	const [low, high = low] = range.split('-');
+	const from = Number.parseInt(low ?? '', 10);
+	const to = Number.parseInt(high ?? '', 10);
+	return Number.isFinite(from) && port >= from && port <= (Number.isFinite(to) ? to : from);
+}
+
+/** `env_file` entries in order, then `environment`, which wins (Compose's precedence). */
+function collectEnvironment(compose: ComposeFile, service: ComposeService, inputs: NavidromeInputs, env: Map<string, { value: string; site: ValueSite }>): void {
+	for (const envFile of service.envFiles) {
+		const dotenv = inputs.dotenv(envFile.path);
+		if (!dotenv) continue;
+		for (const entry of dotenv.values.values()) {
+			if (entry.fromShell) continue;
+			const keyLocation = { file: envFile.path, span: entry.nameSpan };
+			env.set(entry.name, { value: entry.value, site: verbatimSite(envFile.path, entry.valueSpan, keyLocation, entry.verbatim) });
+		}
+	}
+	const projectEnvPath = resolvePath(dirname(compose.path), '.env');
+	const variableSite = (name: string): ValueSite | undefined => {
+		const entry = inputs.dotenv(projectEnvPath)?.values.get(name);
+		return entry ? verbatimSite(projectEnvPath, entry.valueSpan, { file: projectEnvPath, span: entry.nameSpan }, entry.verbatim) : undefined;
+	};
+	for (const entry of service.environment) {
+		if (entry.value === undefined) continue;
+		env.set(entry.key, { value: entry.value, site: siteOfEntry(compose.path, entry, variableSite) });
+	}
+}
+
+function siteOfEntry(file: string, entry: KeyValueEntry, variableSite: (name: string) => ValueSite | undefined): ValueSite {
+	const keyLocation = { file, span: entry.keySpan };
+	if (entry.interpolation) {
+		return interpolatedSite(file, entry.valueSpan, keyLocation, entry.interpolation.segments, entry.rawVerbatim, variableSite);
+	}
+	return verbatimSite(file, entry.valueSpan, keyLocation, entry.verbatim);
+}
+
+/** The site of a resolved setting's source, or `undefined` for defaults. */
+export function siteOf(instance: NavidromeInstance, source: SettingSource): ValueSite | undefined {
+	if (source.kind === 'env') return instance.sites.get(source.name);
+	if (source.kind === 'toml' && instance.tomlFile) {
+		const key = `toml:${source.key}`;
+		let site = instance.sites.get(key);
+		if (!site) {
+			const file = instance.tomlFile;
+			// Only escapes make a TOML string differ from its source text.
+			const verbatim = instance.tomlText?.slice(source.valueStart, source.valueEnd).includes('\\') === false;
+			site = verbatimSite(file, { start: source.valueStart, end: source.valueEnd }, { file, span: { start: source.keyStart, end: source.keyEnd } }, verbatim);
+			instance.sites.set(key, site);
+		}
+		return site;
+	}
+	return undefined;
+}
+

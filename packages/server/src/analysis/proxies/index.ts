@@ -1,0 +1,10 @@
+/**
+Proxy adapters read their own parsed files from the deployment and add `ProxyRoute`s to it. Each proxy (Caddy,
+nginx, Traefik) lives in its own folder and registers one adapter here.
+*/
+import type { ParseContext } from '../formats/handler.js';
+import type { Deployment } from '../model/deployment.js';
+
+export type ProxyAdapter = (deployment: Deployment, context: ParseContext) => void;
+
+export const proxyAdapters: readonly ProxyAdapter[] = [];

@@ -1,0 +1,71 @@
+/** Shared lookups for the Navidrome-side rules. */
+import { formatVersion, type ResolvedSetting, type SettingSource, type TrustedSourceEntry } from '@navidrome-extauth/core';
+import type { Location } from '../../findings.js';
+import type { Deployment, NavidromeInstance } from '../../model/deployment.js';
+import { siteOf } from '../../model/navidrome.js';
+import type { ValueSite } from '../../model/value-site.js';
+
+/** Where an instance-wide finding goes: the service name, else the top of its navidrome.toml. */
+export function instanceAnchor(instance: NavidromeInstance): Location {
+	if (instance.service && instance.compose) return { file: instance.compose.path, span: instance.service.nameSpan };
+	return { file: instance.tomlFile ?? instance.id, span: { start: 0, end: 0 } };
+}
+
+export function settingSite(instance: NavidromeInstance, setting: ResolvedSetting<unknown>): ValueSite | undefined {
+	return siteOf(instance, setting.source);
+}
+
+export function sourceSite(instance: NavidromeInstance, source: SettingSource | undefined): ValueSite | undefined {
+	return source ? siteOf(instance, source) : undefined;
+}
+
+/** The exact characters of one TrustedSources entry, or the whole value when they cannot be located. */
+export function entryLocation(site: ValueSite, entry: TrustedSourceEntry): { location: Location; exact: boolean } {
+	const exact = site.locate({ start: entry.start, end: entry.end });
+	// An empty entry has no characters; point at the separator position instead of nothing.
+	if (exact) return { location: exact, exact: true };
+	return { location: site.location, exact: false };
+}
+
+/** "deluan/navidrome:0.52.0" / "the assumed newest release" for messages. */
+export function describeVersion(instance: NavidromeInstance): string {
+	if (!instance.version) return 'the newest release (no version pinned; assumed)';
+	const version = formatVersion(instance.version);
+	return instance.versionSource === 'image' ? `image version ${version}` : `Navidrome ${version} (assumed by option)`;
+}
+
+export function trustedSourcesSite(instance: NavidromeInstance): ValueSite | undefined {
+	return settingSite(instance, instance.intended.settings.trustedSources);
+}
+
+export function extAuthConfigured(instance: NavidromeInstance): boolean {
+	return instance.intended.settings.extAuthEnabled;
+}
+
+export type Gateway = { address: string; network: string; location: { file: string; span: { start: number; end: number } } | undefined };
+
+/** Gateways of the compose networks Navidrome joins: the explicit `gateway`, else the subnet's first host (`.1`). */
+export function networkGateways(deployment: Deployment, instance: NavidromeInstance): Gateway[] {
+	if (!instance.compose) return [];
+	const gateways: Gateway[] = [];
+	for (const { compose, network } of deployment.networks) {
+		if (compose !== instance.compose || !instance.networks.includes(network.name)) continue;
+		for (const gateway of network.gateways) gateways.push({ address: gateway.value, network: network.name, location: { file: compose.path, span: gateway.span } });
+		for (const subnet of network.subnets) {
+			const first = firstHost(subnet.value);
+			if (first) gateways.push({ address: first, network: network.name, location: { file: compose.path, span: subnet.span } });
+		}
+	}
+	return gateways;
+}
+
+function firstHost(subnet: string): string | undefined {
+	const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(subnet.trim());
+	if (!match) return undefined;
+	const prefix = Number(match[5]);
+	if (prefix > 30) return undefined;
+	const value = ((Number(match[1]) << 24) | (Number(match[2]) << 16) | (Number(match[3]) << 8) | Number(match[4])) >>> 0;
+	const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+	const host = ((value & mask) + 1) >>> 0;
+	return [host >>> 24, (host >>> 16) & 255, (host >>> 8) & 255, host & 255].join('.');
+}

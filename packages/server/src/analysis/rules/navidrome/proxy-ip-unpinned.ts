@@ -1,0 +1,43 @@
+import type { Rule } from '../rule.js';
+import { entryLocation, trustedSourcesSite } from './helpers.js';
+
+export const proxyIpUnpinned: Rule = {
+	id: 'nd/proxy-ip-unpinned',
+	category: 'exposure',
+	severity: 'warning',
+	summary: 'TrustedSources names one address, but no compose service is pinned to it.',
+	docs: `Docker hands out container addresses in start order, so a proxy's address changes when containers are recreated.
+A trusted \`/32\` that no service pins with \`ipv4_address\` may later belong to another container (which is then
+trusted to name any user), or stop matching the proxy (and people widen the range to make it work again).
+
+**Fix:** give the proxy \`networks: { proxy: { ipv4_address: 172.30.0.10 } }\` on a network with an \`ipam\` subnet
+covering it, and trust \`172.30.0.10/32\`.
+
+Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
+	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	check({ deployment, report }) {
+		for (const instance of deployment.navidromes) {
+			if (!instance.compose) continue;
+			const site = trustedSourcesSite(instance);
+			if (!site) continue;
+			const pinned = new Set<string>();
+			for (const { compose, service } of deployment.services) {
+				if (compose !== instance.compose) continue;
+				for (const network of service.networks ?? []) {
+					if (network.ipv4Address) pinned.add(network.ipv4Address.value.trim());
+					if (network.ipv6Address) pinned.add(network.ipv6Address.value.trim().toLowerCase());
+				}
+			}
+			for (const entry of instance.trust.entries) {
+				const cidr = entry.cidr;
+				if (!entry.honoured || !cidr || cidr.includesLoopback) continue;
+				if (cidr.addressCount !== 1n || cidr.includesPublic) continue;
+				if (pinned.has(cidr.first) || pinned.has(cidr.first.toLowerCase())) continue;
+				report({
+					location: entryLocation(site, entry).location,
+					message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${cidr.first} with ipv4_address: after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
+				});
+			}
+		}
+	},
+};

@@ -1,0 +1,62 @@
+import { isTrustedSource } from '@navidrome-extauth/core';
+import type { PortMapping } from '../../formats/compose/types.js';
+import type { Deployment, NavidromeInstance } from '../../model/deployment.js';
+import type { Rule } from '../rule.js';
+import { extAuthConfigured, networkGateways } from './helpers.js';
+
+export const publishedPort: Rule = {
+	id: 'nd/published-port',
+	category: 'exposure',
+	severity: 'warning',
+	summary: "Navidrome's port is published (or host networking is used) while external auth is on.",
+	docs: `With external auth on, clients must reach Navidrome only through the proxy. A published port (\`ports: "4533:4533"\`)
+binds \`0.0.0.0\` and \`[::]\` by default, so clients can skip the proxy. Through docker-proxy (host loopback, IPv6
+clients) they arrive from the network's gateway address, which a broad TrustedSources range trusts: then anyone can
+send the user header. \`network_mode: host\` has the same effect. Severity is error when the trust list covers the
+gateway or everything, warning otherwise.
+
+**Fix:** remove \`ports:\` and reach Navidrome only over the proxy's network (or bind to \`127.0.0.1:\` for local access).
+
+Rests on proxies.md §7 (userland-proxy, "insecure by default") and §9 (ND-PUBLISHED-PORT).`,
+	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	check({ deployment, report }) {
+		for (const instance of deployment.navidromes) {
+			if (!instance.compose || !instance.service || !extAuthConfigured(instance)) continue;
+			const severity = trustsGatewayOrAll(deployment, instance) ? 'error' : 'warning';
+			for (const port of instance.publishedPorts) {
+				const loopbackOnly = port.hostIp !== undefined && (port.hostIp.startsWith('127.') || port.hostIp === '::1' || port.hostIp === 'localhost');
+				if (loopbackOnly) continue;
+				report({
+					location: { file: instance.compose.path, span: port.span },
+					message: `Port ${describePort(port)} publishes Navidrome while external auth is on: clients can bypass the proxy${severity === 'error' ? ', and through docker-proxy they arrive from the gateway address that TrustedSources trusts, so anyone can log in as anyone' : ''}. Remove the published port or bind it to 127.0.0.1.`,
+					severity,
+				});
+			}
+			if (instance.hostNetwork && instance.service.networkMode) {
+				report({
+					location: { file: instance.compose.path, span: instance.service.networkMode.span },
+					message: 'network_mode: host exposes Navidrome on every host interface while external auth is on: clients can bypass the proxy.',
+					severity,
+				});
+			}
+		}
+	},
+};
+
+/** docker-proxy connections come from the network gateway (normally the subnet's `.1`). */
+function trustsGatewayOrAll(deployment: Deployment, instance: NavidromeInstance): boolean {
+	const gateways = networkGateways(deployment, instance).map((gateway) => gateway.address);
+	return instance.trust.entries.some((entry) => {
+		const cidr = entry.cidr;
+		if (!entry.honoured || !cidr || cidr.includesLoopback) return false;
+		if (cidr.coversAllIPv4 || cidr.coversAllIPv6) return true;
+		if (gateways.some((gateway) => isTrustedSource(gateway, entry.text))) return true;
+		// Without a declared subnet, a range wider than one address holds its own network's `.1`.
+		return gateways.length === 0 && cidr.family === 'ipv4' && cidr.prefixLength <= 30;
+	});
+}
+
+function describePort(port: PortMapping): string {
+	const host = `${port.hostIp ? `${port.hostIp}:` : ''}${port.published ?? '(random)'}`;
+	return `${host}→${port.target}`;
+}

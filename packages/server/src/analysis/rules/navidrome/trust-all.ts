@@ -1,0 +1,35 @@
+import type { Rule } from '../rule.js';
+import { entryLocation, trustedSourcesSite } from './helpers.js';
+
+export const trustAll: Rule = {
+	id: 'nd/trust-all',
+	category: 'exposure',
+	severity: 'error',
+	summary: 'TrustedSources trusts every IPv4 or every IPv6 peer (0.0.0.0/0, ::/0, ::ffff:0:0/96).',
+	docs: `\`0.0.0.0/0\` trusts every IPv4 peer, \`::/0\` every native IPv6 peer, and \`::ffff:0:0/96\` (v4-mapped) every IPv4 peer
+again. Any container on a shared network, any process on the host and, if Navidrome's port is published, anyone on the
+internet can then send \`Remote-User: admin\` and be logged in as that user; an unknown name is created, and on a fresh
+install the first one becomes admin. Navidrome's own docs example uses \`0.0.0.0/0\`.
+
+**Fix:** trust only the proxy: pin it with \`ipv4_address\` on a dedicated network and list \`<proxy IP>/32\`, or use a
+UNIX socket with \`@\`.
+
+Rests on navidrome-extauth.md §3.3 and §8 item 9, proxies.md §7 and §9 (ND-TRUST-ANY).`,
+	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	check({ deployment, report }) {
+		for (const instance of deployment.navidromes) {
+			const site = trustedSourcesSite(instance);
+			if (!site) continue;
+			for (const entry of instance.trust.entries) {
+				const cidr = entry.cidr;
+				if (!entry.honoured || !cidr || !(cidr.coversAllIPv4 || cidr.coversAllIPv6)) continue;
+				const family = cidr.coversAllIPv4 ? 'IPv4' : 'IPv6';
+				const mapped = cidr.coversAllIPv4 && entry.text.includes(':') ? ' (a v4-mapped IPv6 range that Navidrome compares as IPv4)' : '';
+				report({
+					location: entryLocation(site, entry).location,
+					message: `'${entry.text}' trusts every ${family} peer${mapped}: anything that can reach Navidrome can send ${instance.intended.settings.userHeader.value}: admin and be logged in as any user. Trust only the proxy's address (/32).`,
+				});
+			}
+		}
+	},
+};

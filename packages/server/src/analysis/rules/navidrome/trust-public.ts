@@ -1,0 +1,32 @@
+import type { Rule } from '../rule.js';
+import { entryLocation, trustedSourcesSite } from './helpers.js';
+
+export const trustPublic: Rule = {
+	id: 'nd/trust-public',
+	category: 'exposure',
+	severity: 'error',
+	summary: 'TrustedSources includes public (globally routable) addresses.',
+	docs: `A TrustedSources range that contains public addresses trusts peers that are not your proxy. A reverse proxy in a
+Docker network, on the same host or in a LAN has a private, loopback or link-local address; a public range is almost
+always a typo (\`172.2.0.0/16\` for \`172.20.0.0/16\`) or a guess. Anyone connecting from that range can send the user
+header and act as any user.
+
+**Fix:** list the proxy's own address as \`/32\` (pinned with \`ipv4_address\`).
+
+Rests on proxies.md §9 (ND-TRUST-ANY) and §7.`,
+	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	check({ deployment, report }) {
+		for (const instance of deployment.navidromes) {
+			const site = trustedSourcesSite(instance);
+			if (!site) continue;
+			for (const entry of instance.trust.entries) {
+				const cidr = entry.cidr;
+				if (!entry.honoured || !cidr || cidr.coversAllIPv4 || cidr.coversAllIPv6 || !cidr.includesPublic) continue;
+				report({
+					location: entryLocation(site, entry).location,
+					message: `'${entry.text}' covers public addresses (${cidr.first} – ${cidr.last}): peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
+				});
+			}
+		}
+	},
+};

@@ -1,0 +1,31 @@
+import type { Rule } from '../rule.js';
+import { entryLocation, trustedSourcesSite } from './helpers.js';
+
+export const unixSocketEntry: Rule = {
+	id: 'nd/unix-socket-entry-ignored',
+	category: 'broken',
+	severity: 'warning',
+	summary: 'An `@` TrustedSources entry while Navidrome does not listen on a UNIX socket.',
+	docs: `\`@\` in TrustedSources trusts requests that arrive over Navidrome's UNIX socket. It only applies when \`Address\` starts
+with \`unix:\`; on a TCP listener the entry is never used, so the proxy you meant to trust is not trusted.
+
+**Fix:** set \`ND_ADDRESS=unix:/path/to/navidrome.sock\` (and point the proxy at that socket), or list the proxy's IP
+as a CIDR instead.
+
+Rests on navidrome-extauth.md §3 step 3, §1.4 and §8 item 5.`,
+	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	check({ deployment, report }) {
+		for (const instance of deployment.navidromes) {
+			const site = trustedSourcesSite(instance);
+			if (!site) continue;
+			for (const entry of instance.trust.entries) {
+				if (entry.problem !== 'unix-socket-without-unix-address') continue;
+				report({
+					location: entryLocation(site, entry).location,
+					message: `'@' only trusts UNIX-socket requests, but Address is '${instance.intended.settings.address.value}' (not unix:…), so this entry is never used.`,
+					tags: ['unnecessary'],
+				});
+			}
+		}
+	},
+};

@@ -1,0 +1,35 @@
+import type { Rule } from '../rule.js';
+import { extAuthConfigured, settingSite } from './helpers.js';
+
+export const userHeaderUnderscore: Rule = {
+	id: 'nd/user-header-underscore',
+	category: 'broken',
+	severity: 'warning',
+	summary: 'UserHeader contains `_`, which nginx drops by default.',
+	docs: `nginx treats header names with \`_\` as invalid and drops them (\`underscores_in_headers off\` and
+\`ignore_invalid_headers on\` are the defaults), so a user header such as \`X_Remote_User\` never reaches Navidrome
+through nginx. Go itself keeps underscores, so this only matters with nginx in front.
+
+**Fix:** use a dash-separated name (\`X-Remote-User\`) on both sides.
+
+Rests on navidrome-extauth.md §8 item 13 and proxies.md §3.1 (N1g).`,
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
+	check({ deployment, report }) {
+		const usesNginx = [...deployment.files.values()].some((file) => file.kind === 'nginx') || deployment.services.some(({ service }) => service.image?.repository.toLowerCase().endsWith('nginx'));
+		if (!usesNginx) return;
+		for (const instance of deployment.navidromes) {
+			if (!extAuthConfigured(instance)) continue;
+			const setting = instance.intended.settings.userHeader;
+			if (!setting.value.includes('_')) continue;
+			const site = settingSite(instance, setting);
+			if (!site) continue;
+			const fixed = setting.value.replaceAll('_', '-');
+			const exact = site.locate({ start: 0, end: setting.value.length });
+			report({
+				location: site.location,
+				message: `nginx drops headers with '_' by default, so '${setting.value}' never reaches Navidrome through it. Use '${fixed}'.`,
+				fixes: exact ? [{ title: `Change to '${fixed}'`, edits: [{ ...exact, newText: fixed }] }] : [],
+			});
+		}
+	},
+};
