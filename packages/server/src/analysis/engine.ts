@@ -149,7 +149,10 @@ export class Analyzer {
 		const text = readText(report.location.file);
 		if (text === undefined) return undefined;
 		const lines = this.lines(report.location.file, text);
-		const range = lines.range(report.location.span);
+		// A parser may point one past the end (at EOF); findings always stay inside their file.
+		const start = Math.max(0, Math.min(report.location.span.start, text.length));
+		const span = { start, end: Math.max(start, Math.min(report.location.span.end, text.length)) };
+		const range = lines.range(span);
 		let fileSuppressions = suppressions.get(report.location.file);
 		if (!fileSuppressions) {
 			fileSuppressions = readSuppressions(text, lines);
@@ -161,7 +164,7 @@ export class Analyzer {
 			category: rule.category,
 			severity: (report.severity ?? rule.severity) as Severity,
 			file: report.location.file,
-			span: report.location.span,
+			span,
 			range,
 			message: report.message,
 		};

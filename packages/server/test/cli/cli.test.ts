@@ -58,12 +58,12 @@ describe('navidrome-extauth check', function () {
 			const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 			const ajv = new Ajv.default({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
 			const validate = ajv.compile(schema);
-			const log = JSON.parse(stdout);
+			const log = JSON.parse(stdout) as { runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ locations: Array<{ physicalLocation: { region: { startLine: number }; artifactLocation: { uriBaseId: string } } }> }> }> };
 			assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5)));
-			assert.equal(log.runs[0].tool.driver.rules.length, rules.length);
-			const result = log.runs[0].results[0];
-			assert.equal(result.locations[0].physicalLocation.region.startLine >= 1, true);
-			assert.equal(result.locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
+			assert.equal(log.runs[0]!.tool.driver.rules.length, rules.length);
+			const result = log.runs[0]!.results[0]!;
+			assert.equal(result.locations[0]!.physicalLocation.region.startLine >= 1, true);
+			assert.equal(result.locations[0]!.physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
 		});
 	});
 

@@ -7,4 +7,6 @@ import type { Deployment } from '../model/deployment.js';
 
 export type ProxyAdapter = (deployment: Deployment, context: ParseContext) => void;
 
-export const proxyAdapters: readonly ProxyAdapter[] = [];
+export const proxyAdapters: readonly ProxyAdapter[] = [
+	// one adapter per line
+];

@@ -16,6 +16,8 @@ export type EnvExpansion = {
 	substitutionsIn(start: number, end: number): EnvSubstitution[];
 };
 
+const noSubstitutions: EnvSubstitution[] = [];
+
 /** A stretch of substituted text: copied verbatim (`sub` undefined) or produced by one substitution. */
 type Piece = { outStart: number; outEnd: number; origStart: number; origEnd: number; sub?: EnvSubstitution };
 
@@ -101,7 +103,7 @@ export function expandEnv(original: string, file: string, env: Record<string, st
 			return { start: mappedStart, end: end <= start ? mappedStart : Math.max(mappedStart, mapEnd(end)) };
 		},
 		substitutionsIn(start, end) {
-			if (!substituted) return [];
+			if (!substituted) return noSubstitutions;
 			const found: EnvSubstitution[] = [];
 			let index = pieceAt(start);
 			while (index > 0 && pieces[index - 1]!.outEnd > start) index--;

@@ -97,17 +97,17 @@ class Scanner {
 		let valueEnd = 0;
 		/** Whether the value starts with `<<`, tracked to avoid rescanning the value. */
 		let heredocCandidate = false;
-		const make = (quote: QuoteKind, end: number): RawToken => ({ start, end, text: value, quote, line: tokenLine });
+		let candidateChecked = false;
 		for (;;) {
 			if (this.pos >= length) {
 				if (quoted || backtick) return this.unterminated(start, tokenLine, skippedAtStart, quoted ? 'double' : 'backtick');
-				if (value.length > 0) return make('none', valueEnd);
+				if (value.length > 0) return { start, end: valueEnd, text: value, quote: 'none', line: tokenLine };
 				return undefined;
 			}
 			const index = this.pos;
 			const char = src[this.pos++]!;
 			if (heredocCandidate && !quoted && !backtick && !heredocEscaped) {
-				if (char === ' ') return make('none', valueEnd);
+				if (char === ' ') return { start, end: valueEnd, text: value, quote: 'none', line: tokenLine };
 				if (char === '\r') continue;
 				if (char === '\n') return this.heredoc(start, tokenLine, value, index, valueEnd);
 				value += char;
@@ -124,7 +124,7 @@ class Scanner {
 					if (char !== '"') value += '\\';
 					escaped = false;
 				} else if ((quoted && char === '"') || (backtick && char === '`')) {
-					return make(quoted ? 'double' : 'backtick', this.pos);
+					return { start, end: this.pos, text: value, quote: quoted ? 'double' : 'backtick', line: tokenLine };
 				}
 				if (char === '\n') {
 					this.line += 1 + this.skipped;
@@ -147,7 +147,7 @@ class Scanner {
 					comment = false;
 				}
 				// Ends after its last character: a pending `\` (line continuation) or a `\r` is not part of it.
-				if (value.length > 0) return make('none', valueEnd);
+				if (value.length > 0) return { start, end: valueEnd, text: value, quote: 'none', line: tokenLine };
 				continue;
 			}
 			if (char === '#' && value.length === 0) comment = true;
@@ -173,7 +173,11 @@ class Scanner {
 			}
 			value += char;
 			valueEnd = this.pos;
-			if (!heredocCandidate && value.length >= 2 && value.charCodeAt(0) === 60 && value.charCodeAt(1) === 60) heredocCandidate = true;
+			if (!candidateChecked && value.length >= 2) {
+				// Checked once per token: reading a growing string's first characters would flatten it each time.
+				candidateChecked = true;
+				heredocCandidate = value.startsWith('<<');
+			}
 		}
 	}
 

@@ -32,8 +32,11 @@ import { interpretMatcherDefinition } from './matchers.js';
 const maxBlockDepth = 100;
 /** Longest import chain followed. */
 const maxImportDepth = 32;
-/** Tokens spliced in by imports, in total (guards against snippets that import each other many times). */
-const maxImportedTokens = 200_000;
+/** Tokens spliced in and imports expanded, in total (guards against snippets that import each other many times). */
+const maxImportedTokens = 100_000;
+const maxImports = 5000;
+/** Errors (and features) reported at most; past that the file is hopeless and the list only costs memory. */
+const maxErrors = 1000;
 
 /** Parse a Caddyfile into a tree. Never throws: problems are returned in `errors`. */
 export function parseCaddyfile(text: string, options: CaddyfileParseOptions = {}): CaddyfileParseResult {
@@ -58,7 +61,7 @@ function sanitizeOptions(options: unknown): CaddyfileParseOptions {
 	const safe: CaddyfileParseOptions = {};
 	if (typeof file === 'string' && file !== '') safe.file = file;
 	if (typeof env === 'object' && env !== null) {
-		const values: Record<string, string> = {};
+		const values = Object.create(null) as Record<string, string>;
 		for (const [name, value] of Object.entries(env)) if (typeof value === 'string') values[name] = value;
 		safe.env = values;
 	}
@@ -129,6 +132,7 @@ class Parser {
 	private readonly snippetsByName = new Map<string, Snippet>();
 	private readonly lexedFiles = new Map<string, LexResult>();
 	private importedTokens = 0;
+	private expandedImports = 0;
 	/** False while parsing a snippet body for reference: its imports are only expanded where it is used. */
 	private expandImports = true;
 
@@ -155,10 +159,12 @@ class Parser {
 	}
 
 	private error(message: string, span: Span, file: string): void {
+		const { errors, errorKeys } = this.sink;
+		if (errors.length > maxErrors) return;
 		const key = `${file}\0${span.start}\0${span.end}\0${message}`;
-		if (this.sink.errorKeys.has(key)) return;
-		this.sink.errorKeys.add(key);
-		this.sink.errors.push({ message, span, file });
+		if (errorKeys.has(key)) return;
+		errorKeys.add(key);
+		errors.push(errors.length === maxErrors ? { message: `Too many errors; the rest are not reported`, span, file } : { message, span, file });
 	}
 
 	private errorAt(token: Token, message: string): void {
@@ -166,6 +172,7 @@ class Parser {
 	}
 
 	private feature(feature: CaddyfileFeature): void {
+		if (this.sink.features.length >= maxErrors) return;
 		const key = `${feature.kind}\0${feature.file}\0${feature.span.start}\0${feature.span.end}`;
 		if (this.sink.featureKeys.has(key)) return;
 		this.sink.featureKeys.add(key);
@@ -269,7 +276,7 @@ class Parser {
 			block = this.parseBlock(next!, 1, 'site');
 		} else {
 			block = this.parseBlock(undefined, 0, 'site');
-			if (block.directives.length === 0) block.span = { start: first.span.end, end: first.span.end };
+			if (block.directives.length === 0) Object.assign(block, located(first, first), { span: { start: first.span.end, end: first.span.end } });
 		}
 		const last = block.close ?? lastTokenOf(block) ?? addresses[addresses.length - 1]?.token ?? first;
 		const site: SiteBlock = { kind: 'site', addresses, braces, block, ...located(first, last) };
@@ -305,7 +312,7 @@ class Parser {
 		this.expandImports = saved.expand;
 		block.open = open!;
 		if (close) block.close = close;
-		block.span = located(open!, close ?? tokens[tokens.length - 1] ?? open!).span;
+		Object.assign(block, located(open!, close ?? tokens[tokens.length - 1] ?? open!));
 		const snippet: Snippet = { kind: 'snippet', name, nameToken, block, tokens, ...located(nameToken, close ?? open!) };
 		for (const token of tokens) this.recordPlaceholderFeatures(token);
 		if (this.snippetsByName.has(name)) this.errorAt(nameToken, `Redeclaration of previously declared snippet ${name}`);
@@ -358,7 +365,7 @@ class Parser {
 		}
 		const first = open ?? directives[0]?.nameToken;
 		const last = block.close ?? lastTokenOf(block) ?? first;
-		if (first && last) block.span = located(first, last).span;
+		if (first && last) Object.assign(block, located(first, last));
 		return block;
 	}
 
@@ -513,12 +520,13 @@ class Parser {
 		const parts = snippet ? this.snippetImport(record, snippet, chain) : this.fileImport(record, pattern, chain, token);
 		if (!parts) return;
 		const total = parts.reduce((sum, part) => sum + part.tokens.length, 0);
-		if (this.importedTokens + total > maxImportedTokens) {
+		if (this.importedTokens + total > maxImportedTokens || this.expandedImports >= maxImports) {
 			record.status = 'too-large';
-			this.error(`Imports expand to too many tokens (more than ${maxImportedTokens}); the rest is not expanded`, span, token.file);
+			this.error(`Imports expand to too many tokens (more than ${maxImportedTokens} tokens or ${maxImports} imports); the rest is not expanded`, span, token.file);
 			return;
 		}
 		this.importedTokens += total;
+		this.expandedImports++;
 		record.status = 'resolved';
 		const expanded: Token[] = [];
 		for (const part of parts) {
@@ -626,7 +634,8 @@ class Parser {
 	private recordPlaceholderFeatures(token: Token): void {
 		const text = token.text;
 		if (text.includes('{args[')) {
-			const variadic = /^\{args\[[^\]]*:[^\]]*\]\}$/.test(text);
+			const inner = text.startsWith('{args[') && text.endsWith(']}') ? text.slice(6, -2) : undefined;
+			const variadic = inner !== undefined && inner.includes(':') && !inner.includes(']');
 			this.feature({
 				kind: variadic ? 'args-variadic' : 'args-index',
 				file: token.file,

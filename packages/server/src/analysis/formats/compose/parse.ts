@@ -12,7 +12,10 @@ import type { ComposeFile, ComposeNetwork, ComposeService, KeyValueEntry, PortMa
 export function parseCompose(path: string, text: string, variables: Lookup = () => undefined): ComposeFile {
 	const document = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, strict: false, uniqueKeys: false });
 	const file: ComposeFile = { path, document, services: [], networks: [], errors: [], interpolationProblems: [] };
-	for (const error of document.errors) file.errors.push({ message: firstLine(error.message), span: { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1) } });
+	for (const error of document.errors) {
+		const start = Math.min(error.pos[0], text.length);
+		file.errors.push({ message: firstLine(error.message), span: { start, end: Math.min(Math.max(error.pos[1], start + 1), text.length) } });
+	}
 	const context: Context = { text, file, variables, dir: dirname(path) };
 	for (const pair of mapPairs(getValue(document.contents, 'services'))) {
 		const service = readService(pair, context);

@@ -181,7 +181,8 @@ export class Lexer {
 				if (ch === RBRACE) {
 					this.error('unexpected "}": missing ";" before it', { start: index, end: index + 1 });
 					this.pendingClose = { start: index, end: index + 1 };
-					return { kind: 'statement', tokens, end: 'none', endSpan: { start: index, end: index } };
+					const end = tokens[tokens.length - 1]!.span.end;
+					return { kind: 'statement', tokens, end: 'none', endSpan: { start: end, end } };
 				}
 				if (ch !== RPAREN) this.error(`unexpected "${quoteName(ch)}" after a quoted string (nginx wants a space, ";" or "{")`, { start: index, end: index + 1 });
 				// Recover as if a space had been there: the character starts the next word.

@@ -93,7 +93,7 @@ export function parseNginx(text: unknown, options?: NginxParseOptions): NginxPar
 		return { ast: { directives }, errors, files: [...session.files] };
 	} catch (error) {
 		// A bug must not take the language server down; report it like any other problem.
-		const message = error instanceof Error ? error.message : String(error);
+		const message = error instanceof Error ? error.message : 'unknown error';
 		return { ast: { directives: [] }, errors: [{ message: `internal nginx parser error: ${message}`, span: { start: 0, end: 0 }, file, code: 'syntax' }], files: [] };
 	}
 }

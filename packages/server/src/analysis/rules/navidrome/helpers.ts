@@ -69,3 +69,8 @@ function firstHost(subnet: string): string | undefined {
 	const host = ((value & mask) + 1) >>> 0;
 	return [host >>> 24, (host >>> 16) & 255, (host >>> 8) & 255, host & 255].join('.');
 }
+
+/** With a unix: Address every peer is `@`, so IP entries can never match (navidrome-extauth.md §2, §8 item 5). */
+export function listensOnSocket(instance: NavidromeInstance): boolean {
+	return instance.intended.settings.address.value.startsWith('unix:');
+}

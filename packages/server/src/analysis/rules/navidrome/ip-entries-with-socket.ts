@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, trustedSourcesSite } from './helpers.js';
+import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
 
 export const ipEntriesWithSocket: Rule = {
 	id: 'nd/ip-entries-with-socket',
@@ -16,7 +16,7 @@ Rests on navidrome-extauth.md §2 (raw \`RemoteAddr\` of a socket peer is \`@\`)
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
-			if (!instance.intended.settings.address.value.startsWith('unix:')) continue;
+			if (!listensOnSocket(instance)) continue;
 			const site = trustedSourcesSite(instance);
 			if (!site) continue;
 			for (const entry of instance.trust.entries) {

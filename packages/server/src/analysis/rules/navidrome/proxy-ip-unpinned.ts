@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, trustedSourcesSite } from './helpers.js';
+import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
 
 export const proxyIpUnpinned: Rule = {
 	id: 'nd/proxy-ip-unpinned',
@@ -19,7 +19,7 @@ Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
 		for (const instance of deployment.navidromes) {
 			if (!instance.compose) continue;
 			const site = trustedSourcesSite(instance);
-			if (!site) continue;
+			if (!site || listensOnSocket(instance)) continue;
 			const pinned = new Set<string>();
 			for (const { compose, service } of deployment.services) {
 				if (compose !== instance.compose) continue;

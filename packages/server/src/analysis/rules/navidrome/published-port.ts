@@ -2,7 +2,7 @@ import { isTrustedSource } from '@navidrome-extauth/core';
 import type { PortMapping } from '../../formats/compose/types.js';
 import type { Deployment, NavidromeInstance } from '../../model/deployment.js';
 import type { Rule } from '../rule.js';
-import { extAuthConfigured, networkGateways } from './helpers.js';
+import { extAuthConfigured, listensOnSocket, networkGateways } from './helpers.js';
 
 export const publishedPort: Rule = {
 	id: 'nd/published-port',
@@ -21,7 +21,7 @@ Rests on proxies.md §7 (userland-proxy, "insecure by default") and §9 (ND-PUBL
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
-			if (!instance.compose || !instance.service || !extAuthConfigured(instance)) continue;
+			if (!instance.compose || !instance.service || !extAuthConfigured(instance) || listensOnSocket(instance)) continue;
 			const severity = trustsGatewayOrAll(deployment, instance) ? 'error' : 'warning';
 			for (const port of instance.publishedPorts) {
 				const loopbackOnly = port.hostIp !== undefined && (port.hostIp.startsWith('127.') || port.hostIp === '::1' || port.hostIp === 'localhost');

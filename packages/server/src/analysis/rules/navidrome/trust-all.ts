@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, trustedSourcesSite } from './helpers.js';
+import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
 
 export const trustAll: Rule = {
 	id: 'nd/trust-all',
@@ -19,7 +19,7 @@ Rests on navidrome-extauth.md §3.3 and §8 item 9, proxies.md §7 and §9 (ND-T
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			const site = trustedSourcesSite(instance);
-			if (!site) continue;
+			if (!site || listensOnSocket(instance)) continue;
 			for (const entry of instance.trust.entries) {
 				const cidr = entry.cidr;
 				if (!entry.honoured || !cidr || !(cidr.coversAllIPv4 || cidr.coversAllIPv6)) continue;

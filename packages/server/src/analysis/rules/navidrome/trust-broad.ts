@@ -1,7 +1,7 @@
 import { isTrustedSource } from '@navidrome-extauth/core';
 import type { Related } from '../../findings.js';
 import type { Rule } from '../rule.js';
-import { entryLocation, networkGateways, trustedSourcesSite } from './helpers.js';
+import { entryLocation, listensOnSocket, networkGateways, trustedSourcesSite } from './helpers.js';
 
 export const trustBroad: Rule = {
 	id: 'nd/trust-broad',
@@ -21,7 +21,7 @@ Rests on proxies.md §7 (default pools, gateway, userland-proxy) and §9 (ND-TRU
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			const site = trustedSourcesSite(instance);
-			if (!site) continue;
+			if (!site || listensOnSocket(instance)) continue;
 			const gateways = networkGateways(deployment, instance);
 			for (const entry of instance.trust.entries) {
 				const cidr = entry.cidr;

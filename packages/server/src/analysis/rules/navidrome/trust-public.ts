@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, trustedSourcesSite } from './helpers.js';
+import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
 
 export const trustPublic: Rule = {
 	id: 'nd/trust-public',
@@ -18,7 +18,7 @@ Rests on proxies.md §9 (ND-TRUST-ANY) and §7.`,
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			const site = trustedSourcesSite(instance);
-			if (!site) continue;
+			if (!site || listensOnSocket(instance)) continue;
 			for (const entry of instance.trust.entries) {
 				const cidr = entry.cidr;
 				if (!entry.honoured || !cidr || cidr.coversAllIPv4 || cidr.coversAllIPv6 || !cidr.includesPublic) continue;
