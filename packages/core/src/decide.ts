@@ -17,6 +17,8 @@ const defaultUserHeader = 'Remote-User';
 type Context = {
 	list: string;
 	userHeader: string;
+	/** The header name as shown in explanations (shortened when absurdly long). */
+	header: string;
 	address: string | undefined;
 	version: Version | undefined;
 	remoteAddr: string | null | undefined;
@@ -66,15 +68,15 @@ function decideChecked(request: ExtAuthRequest, config: ExtAuthConfig): Decision
 	const trust = explainTrust(context, remoteAddr, automatic, matchedEntry);
 
 	if (!context.path.honoursHeader) {
-		return fallback('path-ignores-header', `${trust}, but ${context.path.reason}; the ${context.userHeader} header is ignored on this request.`, matchedEntry);
+		return fallback('path-ignores-header', `${trust}, but ${context.path.reason}; the ${context.header} header is ignored on this request.`, matchedEntry);
 	}
 	const lookup = readHeader(headers, context.userHeader);
 	if (lookup.kind === 'absent') return fallback('header-absent', `${trust}, but ${explainAbsent(context, lookup.invalidName)}`, matchedEntry);
 	if (lookup.kind === 'empty') {
-		return fallback('header-empty', `${trust}, but its ${context.userHeader} header is empty (or only spaces and tabs), which Navidrome treats as no header, so it falls back to its normal login.`, matchedEntry);
+		return fallback('header-empty', `${trust}, but its ${context.header} header is empty (or only spaces and tabs), which Navidrome treats as no header, so it falls back to its normal login.`, matchedEntry);
 	}
 	const username = lookup.value;
-	const explanation = `${trust}, and its ${lookup.receivedAs} header says ${quote(username)}, so Navidrome treats the request as that user. ${explainAfterwards(context, username)}${securityNote(remoteAddr, matchedEntry)}`;
+	const explanation = `${trust}, and its ${lookup.receivedAs.length > 60 ? context.header : lookup.receivedAs} header says ${quote(username)}, so Navidrome treats the request as that user. ${explainAfterwards(context, username)}${securityNote(remoteAddr, matchedEntry)}`;
 	const decision: Decision = { outcome: 'authenticated', username, reason: 'authenticated', explanation };
 	if (matchedEntry) decision.matchedEntry = matchedEntry;
 	return decision;
@@ -93,7 +95,8 @@ function readInput(request: ExtAuthRequest, config: ExtAuthConfig): Context | st
 	if (typeof headers !== 'object' || Array.isArray(headers)) return `headers must be an object of header names to values, not ${describeType(headers)}, so no decision can be made.`;
 	if (path !== undefined && typeof path !== 'string') return `path must be text such as /app/, not ${describeType(path)}, so no decision can be made.`;
 	const version = parseVersion(config.navidromeVersion);
-	return { list: config.trustedSources, userHeader, address: config.address, version, remoteAddr, headers, path: classifyPath(path, version) };
+	const header = userHeader.length > 60 ? quote(userHeader) : userHeader === '' ? '(empty)' : userHeader;
+	return { list: config.trustedSources, userHeader, header, address: config.address, version, remoteAddr, headers, path: classifyPath(path, version) };
 }
 
 function describeType(value: unknown): string {
@@ -127,28 +130,28 @@ function noProxyIpLog(version: Version | undefined): string {
 
 function explainFeatureOff(context: Context): string {
 	const sent = readHeader(context.headers, context.userHeader);
-	const ignored = sent.kind === 'value' ? ` (the ${context.userHeader}: ${quote(sent.value)} sent with this request is ignored)` : '';
-	return `${listName(context.version)} is empty, so external authentication is off: Navidrome never looks at the ${context.userHeader} header${ignored} and uses its normal login. To turn it on, set it to the proxy's address as a CIDR, for example 172.30.0.10/32.`;
+	const ignored = sent.kind === 'value' ? ` (the ${context.header}: ${quote(sent.value)} sent with this request is ignored)` : '';
+	return `${listName(context.version)} is empty, so external authentication is off: Navidrome never looks at the ${context.header} header${ignored} and uses its normal login. To turn it on, set it to the proxy's address as a CIDR, for example 172.30.0.10/32.`;
 }
 
 function explainUnsupported(context: Context): string {
-	return `${versionText(context.version)} predates external authentication (ReverseProxyWhitelist arrived in 0.44.0), so the ${context.userHeader} header is ignored and only the normal login works.`;
+	return `${versionText(context.version)} predates external authentication (ReverseProxyWhitelist arrived in 0.44.0), so the ${context.header} header is ignored and only the normal login works.`;
 }
 
 function explainSocketWithoutList(context: Context): string {
-	return `With Address ${quote(context.address ?? '')} and an empty ReverseProxyWhitelist, ${versionText(context.version)} (0.52.0 to 0.53.x) still runs the header check for every request but never records a proxy address, so it logs ${noProxyIpLog(context.version)} each time and ignores the ${context.userHeader} header (issue #3046; fixed in 0.54.1, where an explicit @ entry is needed).`;
+	return `With Address ${quote(context.address ?? '')} and an empty ReverseProxyWhitelist, ${versionText(context.version)} (0.52.0 to 0.53.x) still runs the header check for every request but never records a proxy address, so it logs ${noProxyIpLog(context.version)} each time and ignores the ${context.header} header (issue #3046; fixed in 0.54.1, where an explicit @ entry is needed).`;
 }
 
 function explainNoProxyIp(context: Context): string {
 	if (!isAtLeast(context.version, [0, 52, 0])) {
-		return `No peer address was given for this request, so the trust check cannot run and the ${context.userHeader} header is ignored (${versionText(context.version)} checks the raw connection address).`;
+		return `No peer address was given for this request, so the trust check cannot run and the ${context.header} header is ignored (${versionText(context.version)} checks the raw connection address).`;
 	}
-	return `${listName(context.version)} is set, but no proxy address was recorded for this request, so Navidrome logs ${noProxyIpLog(context.version)} and ignores the ${context.userHeader} header.`;
+	return `${listName(context.version)} is set, but no proxy address was recorded for this request, so Navidrome logs ${noProxyIpLog(context.version)} and ignores the ${context.header} header.`;
 }
 
 function explainUntrusted(context: Context, remoteAddr: string): string {
 	const name = listName(context.version);
-	const tail = ` So Navidrome ignores the ${context.userHeader} header, ${untrustedLog(context.version)} and falls back to its normal login${context.path.honoursHeader ? '' : ` (and ${context.path.reason} anyway)`}.`;
+	const tail = ` So Navidrome ignores the ${context.header} header, ${untrustedLog(context.version)} and falls back to its normal login${context.path.honoursHeader ? '' : ` (and ${context.path.reason} anyway)`}.`;
 	if (remoteAddr === '@') {
 		if (context.address?.startsWith('unix:')) {
 			const spaced = compileTrustedSources(context.list, { address: context.address }).entries.find((entry) => entry.problem === 'unix-socket-spacing');
@@ -237,12 +240,12 @@ function explainTrust(context: Context, remoteAddr: string, automatic: boolean, 
 }
 
 function explainAbsent(context: Context, invalidName: boolean): string {
-	const header = context.userHeader;
+	const header = context.header;
 	if (invalidName) {
-		const what = header === '' ? 'is empty' : `(${quote(header)}) is not a valid HTTP header name`;
+		const what = context.userHeader === '' ? 'is empty' : `(${quote(context.userHeader)}) is not a valid HTTP header name`;
 		return `the configured user header ${what}, so it can never match any request and Navidrome always falls back to its normal login.`;
 	}
-	const similar = similarHeaderNames(context.headers, header);
+	const similar = similarHeaderNames(context.headers, context.userHeader);
 	const near = similar.length > 0 ? ` (it has ${similar.map((name) => quote(name)).join(', ')}, which Navidrome treats as a different header: names must match apart from letter case, and _ is not -)` : '';
 	return `the request has no ${header} header${near}, so Navidrome falls back to its normal login (login page, Subsonic credentials or JWT).`;
 }

@@ -134,6 +134,7 @@ function diagnoseSeparators(text: string): Diagnosis | undefined {
 	}
 	if (!hasSeparator) return undefined;
 	const parts = text.split(/[;\s]+/).filter((part) => part !== '');
+	if (parts.length === 0) return { problem: 'empty', message: `${quote(text)} holds only separators and no address, so it matches nothing.`, suggestion: undefined };
 	const semicolon = text.includes(';');
 	// `10.0.0.0/ 8` has a space but is one damaged entry, not two joined ones.
 	if (!semicolon && (parts.length < 2 || !parts.every(looksLikeAddress))) return undefined;

@@ -73,9 +73,10 @@ export function findInvalidHeader(headers: RequestHeaders): string | undefined {
 		if (!isValidHeaderName(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not a valid HTTP token`;
 		const values = valuesOf(headers[name]);
 		if (!values) continue;
+		const shown = name.length > 60 ? `${name.slice(0, 57)}…` : name;
 		for (const value of values) {
-			if (typeof value !== 'string') return `the ${name} header has a ${value === null ? 'null' : typeof value} value instead of text`;
-			if (!isValidHeaderValue(trimValue(value))) return `the ${name} header contains a control character`;
+			if (typeof value !== 'string') return `the ${shown} header has a ${value === null ? 'null' : typeof value} value instead of text`;
+			if (!isValidHeaderValue(trimValue(value))) return `the ${shown} header contains a control character`;
 		}
 	}
 	return undefined;

@@ -16,8 +16,12 @@ const network = new Uint32Array(4);
 
 function addressOf(options: MatchOptions | undefined): string | undefined {
 	if (options === null || typeof options !== 'object') return undefined;
-	const address = options.address;
-	return typeof address === 'string' ? address : undefined;
+	try {
+		const address = options.address;
+		return typeof address === 'string' ? address : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Step 3: Go's `slices.Contains(strings.Split(list, ","), "@")`, without splitting. */
@@ -187,12 +191,14 @@ export function compileTrustedSources(trustedSources: string, options?: MatchOpt
 	}
 
 	function socketAllowed(matchOptions: MatchOptions | undefined): boolean {
+		const override = addressOf(matchOptions);
+		let address = compiledAddress;
 		try {
-			const address = matchOptions?.address !== undefined ? addressOf(matchOptions) : compiledAddress;
-			return address?.startsWith('unix:') === true;
+			if (matchOptions !== null && typeof matchOptions === 'object' && matchOptions.address !== undefined) address = override;
 		} catch {
-			return false;
+			address = undefined;
 		}
+		return address?.startsWith('unix:') === true;
 	}
 
 	return {

@@ -49,6 +49,10 @@ export type CidrInfo = {
 	family: IpFamily;
 	/** Prefix length in the compared family (so `::ffff:10.0.0.0/104` gives 8). */
 	prefixLength: number;
+	/**
+	First and last address in the compared family. An IPv6 range that overlaps `::ffff:0:0/96` (such as `::/0`) never
+	matches those addresses, because Navidrome compares v4-mapped peers as IPv4.
+	*/
 	first: string;
 	last: string;
 	/** Number of addresses covered (a BigInt, since IPv6 ranges overflow doubles). */

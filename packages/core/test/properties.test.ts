@@ -227,6 +227,8 @@ describe('properties', () => {
 				if (!ours || !expected) return;
 				const value = ours.family === 'ipv4' ? mappedPrefix | ours.value : ours.value;
 				assert.equal(value, expected.value, text);
+				// ipaddr.js reads IPv4-compatible `::1.2.3.4` as v4-mapped; Go does not, so mixed forms skip this check.
+				if (text.includes('.') && text.includes(':')) return;
 				const bytes = ipaddr.parse(text).toByteArray();
 				const outside = bytes.reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
 				assert.equal(ours.value, outside, `ipaddr.js on ${text}`);
@@ -243,20 +245,21 @@ describe('properties', () => {
 				assert.equal(explained.map((entry) => entry.text).join(','), list);
 				for (const entry of explained) {
 					assert.equal(list.slice(entry.start, entry.end), entry.text);
-					const parses = entry.text.includes('/') && reference(entry.text.split('/')[0]!, entry.text, undefined) !== undefined && refContainsAny(entry.text);
+					const parses = refParsesCidr(entry.text);
 					if (entry.kind === 'cidr') {
 						assert.equal(entry.honoured, true);
 						assert.ok(parses, `${entry.text} is a CIDR for the reference too`);
 						const cidr = entry.cidr!;
 						const bits = cidr.family === 'ipv4' ? 32 : 128;
 						assert.equal(cidr.addressCount, 1n << BigInt(bits - cidr.prefixLength));
-						for (const edge of [cidr.first, cidr.last]) assert.equal(isTrustedSource(edge, entry.text), true, `${edge} in ${entry.text}`);
+						// IPv6 ranges over ::ffff:0:0/96 hold addresses that are compared as IPv4 and so never match.
+						for (const edge of [cidr.first, cidr.last]) assert.equal(isTrustedSource(edge, entry.text), cidr.family === 'ipv4' || !isMapped(refParseIp(edge)!.value), `${edge} in ${entry.text}`);
 					} else {
 						assert.equal(entry.cidr, undefined);
 						assert.ok(!parses, `${entry.text} is no CIDR for the reference either`);
 					}
 					if (!entry.honoured) assert.ok(entry.problem && entry.message, `${entry.text} has a problem and a message`);
-					for (const part of entry.suggestion?.split(',') ?? []) assert.ok(part === '@' || refContainsAny(part), `suggestion part ${part} is valid`);
+					for (const part of entry.suggestion?.split(',') ?? []) assert.ok(part === '@' || refParsesCidr(part), `suggestion part ${part} is valid`);
 				}
 			}),
 			{ numRuns: 800 },
@@ -264,10 +267,11 @@ describe('properties', () => {
 	});
 });
 
-/** Whether the reference parses `entry` as a CIDR at all (it contains its own network address). */
-function refContainsAny(entry: string): boolean {
+/** Whether the reference accepts `entry` as a CIDR (Go's ParseCIDR succeeds). */
+function refParsesCidr(entry: string): boolean {
 	const slash = entry.indexOf('/');
 	if (slash < 0) return false;
 	const parsed = refParseIp(entry.slice(0, slash));
-	return parsed !== undefined && refContains(entry, parsed.value);
+	const prefixText = entry.slice(slash + 1);
+	return parsed !== undefined && /^\d+$/.test(prefixText) && Number(prefixText) <= (parsed.v4Syntax ? 32 : 128);
 }

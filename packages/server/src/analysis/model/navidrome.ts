@@ -2,7 +2,7 @@
 Finds Navidrome instances (compose services running the Navidrome image, or a standalone navidrome.toml) and resolves
 their effective settings through the core, keeping a site for every input so findings point at the written text.
 */
-import { compileTrustedSources, parseVersion, resolveSettings, type SettingSource } from '@navidrome-extauth/core';
+import { compareVersions, compileTrustedSources, newestNavidromeRelease, parseVersion, resolveSettings, type SettingSource } from '@navidrome-extauth/core';
 import type { Location } from '../findings.js';
 import { basename, dirname, resolvePath } from '../files.js';
 import type { ComposeFile, ComposeService, KeyValueEntry } from '../formats/compose/types.js';
@@ -75,7 +75,8 @@ function buildInstance(compose: ComposeFile | undefined, service: ComposeService
 	const envRecord: Record<string, string> = {};
 	for (const [name, { value }] of env) envRecord[name] = value;
 	const settings = resolveSettings({ env: envRecord, toml: toml?.text, navidromeVersion: version ? version.join('.') : undefined });
-	const intended = version ? resolveSettings({ env: envRecord, toml: toml?.text }) : settings;
+	// The newest release resolves like an unknown version, so one resolution serves both.
+	const intended = version && compareVersions(version, newestNavidromeRelease) < 0 ? resolveSettings({ env: envRecord, toml: toml?.text }) : settings;
 	const sites = new Map<string, ValueSite>();
 	for (const [name, { site }] of env) sites.set(name, site);
 	const port = Number.parseInt(String(settings.settings.port.value), 10) || 4533;

@@ -1,3 +1,4 @@
+import type { ComposeFile } from '../../formats/compose/types.js';
 import type { Rule } from '../rule.js';
 import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
 
@@ -20,14 +21,7 @@ Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
 			if (!instance.compose) continue;
 			const site = trustedSourcesSite(instance);
 			if (!site || listensOnSocket(instance)) continue;
-			const pinned = new Set<string>();
-			for (const { compose, service } of deployment.services) {
-				if (compose !== instance.compose) continue;
-				for (const network of service.networks ?? []) {
-					if (network.ipv4Address) pinned.add(network.ipv4Address.value.trim());
-					if (network.ipv6Address) pinned.add(network.ipv6Address.value.trim().toLowerCase());
-				}
-			}
+			const pinned = pinnedAddresses(instance.compose);
 			for (const entry of instance.trust.entries) {
 				const cidr = entry.cidr;
 				if (!entry.honoured || !cidr || cidr.includesLoopback) continue;
@@ -41,3 +35,20 @@ Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
 		}
 	},
 };
+
+const pinnedCache = new WeakMap<ComposeFile, Set<string>>();
+
+/** Every `ipv4_address`/`ipv6_address` in a compose file (computed once per parse). */
+function pinnedAddresses(compose: ComposeFile): Set<string> {
+	let pinned = pinnedCache.get(compose);
+	if (pinned) return pinned;
+	pinned = new Set<string>();
+	for (const service of compose.services) {
+		for (const network of service.networks ?? []) {
+			if (network.ipv4Address) pinned.add(network.ipv4Address.value.trim());
+			if (network.ipv6Address) pinned.add(network.ipv6Address.value.trim().toLowerCase());
+		}
+	}
+	pinnedCache.set(compose, pinned);
+	return pinned;
+}
