@@ -137,22 +137,48 @@ export function describeAddress(address: string | { family: IpFamily; value: big
 	return { kind: range.kind, label: range.label, global: range.global, range: range.cidr };
 }
 
-/** Whether `[first, last]` (in `family`) holds at least one globally reachable address. */
-export function rangeIncludesPublic(family: IpFamily, first: bigint, last: bigint): boolean {
-	// Classification is constant between table boundaries, so testing each segment's first address is enough.
-	const points = new Set<bigint>([first]);
+/** The table flattened into segments of constant classification: `starts[i]` begins a segment that is `global[i]`. */
+type Partition<T> = { starts: T[]; global: boolean[] };
+
+function partition(family: IpFamily): Partition<bigint> {
+	const points = new Set<bigint>([0n]);
+	const end = family === 'ipv4' ? 1n << 32n : 1n << 128n;
 	for (const range of rangesOf(family)) {
-		if (range.first > first && range.first <= last) points.add(range.first);
-		if (range.last >= first && range.last < last) points.add(range.last + 1n);
+		points.add(range.first);
+		if (range.last + 1n < end) points.add(range.last + 1n);
 	}
-	for (const point of points) if (mostSpecific(family, point).global) return true;
+	const starts = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	return { starts, global: starts.map((start) => mostSpecific(family, start).global) };
+}
+
+// IPv4 works on plain numbers (exact below 2^53), which keeps analysing long lists free of BigInt garbage.
+const v6Partition = partition('ipv6');
+const v4Bigint = partition('ipv4');
+const v4Partition: Partition<number> = { starts: v4Bigint.starts.map(Number), global: v4Bigint.global };
+
+function touchesGlobal<T extends number | bigint>({ starts, global }: Partition<T>, first: T, last: T): boolean {
+	let low = 0;
+	let high = starts.length - 1;
+	// Find the segment holding `first`, then walk the segments the range touches.
+	while (low < high) {
+		const middle = (low + high + 1) >>> 1;
+		if (starts[middle]! <= first) low = middle;
+		else high = middle - 1;
+	}
+	for (let index = low; index < starts.length && starts[index]! <= last; index++) if (global[index]) return true;
 	return false;
 }
 
+/** Whether `[first, last]` (in `family`) holds at least one globally reachable address. */
+export function rangeIncludesPublic(family: IpFamily, first: bigint | number, last: bigint | number): boolean {
+	if (family === 'ipv4') return touchesGlobal(v4Partition, Number(first), Number(last));
+	return touchesGlobal(v6Partition, BigInt(first), BigInt(last));
+}
+
 /** Whether `[first, last]` holds a loopback address (127.0.0.0/8, ::1). */
-export function rangeIncludesLoopback(family: IpFamily, first: bigint, last: bigint): boolean {
-	if (family === 'ipv4') return first <= 0x7fffffffn && last >= 0x7f000000n;
-	return first <= 1n && last >= 1n;
+export function rangeIncludesLoopback(family: IpFamily, first: bigint | number, last: bigint | number): boolean {
+	if (family === 'ipv4') return Number(first) <= 0x7fffffff && Number(last) >= 0x7f000000;
+	return BigInt(first) <= 1n && BigInt(last) >= 1n;
 }
 
 // proxies.md §7: local-scope pools (172.17–172.31 in /16s, then 192.168.0.0/16 in /20s) and the swarm default.
@@ -167,24 +193,28 @@ const dockerPools = [
 	{ cidr: '10.0.0.0/8', subnetBits: 24 },
 ].map((pool) => {
 	const network = parseCidr(pool.cidr)!;
-	return { ...pool, first: network.first, last: network.last };
+	return { ...pool, first: Number(network.first), last: Number(network.last) };
 });
 
 /** The Docker default pools (proxies.md §7) an IPv4 range overlaps, in Docker's allocation order. */
-export function dockerPoolsOverlapping(first: bigint, last: bigint): string[] {
-	return dockerPools.filter((pool) => first <= pool.last && last >= pool.first).map((pool) => pool.cidr);
+export function dockerPoolsOverlapping(first: bigint | number, last: bigint | number): string[] {
+	const from = Number(first);
+	const to = Number(last);
+	return dockerPools.filter((pool) => from <= pool.last && to >= pool.first).map((pool) => pool.cidr);
 }
 
 /**
 The one local-scope subnet Docker would hand out (`172.18.0.0/16`, `192.168.16.0/20`) that contains the whole
 IPv4 range, if any. Swarm's 10.0.0.0/8 is left out: 10.x is too common outside Docker to name a subnet.
 */
-export function dockerSubnetContaining(first: bigint, last: bigint): string | undefined {
+export function dockerSubnetContaining(first: bigint | number, last: bigint | number): string | undefined {
+	const from = Number(first);
+	const to = Number(last);
 	for (const pool of dockerPools) {
-		if (pool.subnetBits === 24 || first < pool.first || last > pool.last) continue;
-		const size = 1n << BigInt(32 - pool.subnetBits);
-		const start = (first / size) * size;
-		if (last < start + size) return `${formatIpv4(start)}/${pool.subnetBits}`;
+		if (pool.subnetBits === 24 || from < pool.first || to > pool.last) continue;
+		const size = 2 ** (32 - pool.subnetBits);
+		const start = Math.floor(from / size) * size;
+		if (to < start + size) return `${formatIpv4(start)}/${pool.subnetBits}`;
 	}
 	return undefined;
 }

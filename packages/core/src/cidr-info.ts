@@ -1,21 +1,24 @@
 /** What an honoured TrustedSources CIDR covers, for hovers and the analysis rules. */
 import { dockerPoolsOverlapping, dockerSubnetContaining, rangeIncludesLoopback, rangeIncludesPublic } from './address-ranges.js';
 import type { CidrNetwork } from './cidr.js';
-import { formatIp, formatIpv4, formatIpv6 } from './ip.js';
+import { formatIpv4, formatIpv6 } from './ip.js';
 import type { CidrInfo } from './types.js';
 
 /** Describe a parsed CIDR in the family Navidrome compares it as (navidrome-extauth.md §3.3). */
 export function describeCidr(network: CidrNetwork): CidrInfo {
-	const { comparedFamily: family, comparedPrefix: prefixLength, first, last } = network;
+	const { comparedFamily: family, comparedPrefix: prefixLength } = network;
+	// IPv4 bounds as plain numbers: exact, and no BigInt garbage when a long list is analysed.
+	const first = family === 'ipv4' ? Number(network.first) : network.first;
+	const last = family === 'ipv4' ? Number(network.last) : network.last;
 	const normalized = `${network.family === 'ipv4' ? formatIpv4(network.network) : formatIpv6(network.network)}/${network.prefix}`;
 	const pools = family === 'ipv4' ? dockerPoolsOverlapping(first, last) : [];
 	const info: CidrInfo = {
 		normalized,
 		family,
 		prefixLength,
-		first: formatIp(family, first),
-		last: formatIp(family, last),
-		addressCount: last - first + 1n,
+		first: family === 'ipv4' ? formatIpv4(first) : formatIpv6(first as bigint),
+		last: family === 'ipv4' ? formatIpv4(last) : formatIpv6(last as bigint),
+		addressCount: network.last - network.first + 1n,
 		coversAllIPv4: family === 'ipv4' && prefixLength === 0,
 		coversAllIPv6: family === 'ipv6' && prefixLength === 0,
 		includesPublic: rangeIncludesPublic(family, first, last),

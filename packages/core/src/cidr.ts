@@ -94,10 +94,13 @@ export type CidrNetwork = {
 	last: bigint;
 };
 
+// Reused by parseCidr, which copies everything it returns out of it.
+const scratch = new Uint32Array(4);
+
 /** Parse a CIDR exactly as Go's `net.ParseCIDR` (current Go); `undefined` for anything Go rejects or non-strings. */
 export function parseCidr(text: unknown): CidrNetwork | undefined {
 	if (typeof text !== 'string') return undefined;
-	const words = new Uint32Array(4);
+	const words = scratch;
 	const result = scanCidr(text, 0, text.length, words);
 	if (result < 0) return undefined;
 	const writtenFamily = result >> 8;

@@ -3,10 +3,9 @@ The whole external-auth decision for one request, as Navidrome makes it (`Userna
 that call it): navidrome-extauth.md §4 (order of checks), §5 (which paths read the header), §6 (what happens next)
 and §7 (the `@` history), with a plain-English explanation of the branch taken.
 */
-import { quote } from './entries.js';
+import { analyzeEntry, quote } from './entries.js';
 import { findInvalidHeader, readHeader, similarHeaderNames } from './headers.js';
-import { lenientLeadingZero, lenientLongGroup, parseRemoteAddr, remoteAddrHost, scanIp, type ParsedIp } from './ip.js';
-import { parseCidr } from './cidr.js';
+import { lenientLeadingZero, lenientLongGroup, parseRemoteAddr, remoteAddrHost, scanIp } from './ip.js';
 import { classifyPath, type PathInfo } from './paths.js';
 import { compileTrustedSources, isTrustedSource } from './trusted-sources.js';
 import type { Decision, DecisionReason, ExtAuthConfig, ExtAuthRequest, RequestHeaders, TrustedSourceEntry } from './types.js';
@@ -216,16 +215,18 @@ function explainUnparsablePeer(remoteAddr: string): string {
 	return `Navidrome cannot read the peer address ${shown} as an IP, ip:port or [ipv6]:port, so it trusts nothing.`;
 }
 
+/** The first entry that trusts the peer, analysed on its own (cheaper than explaining a whole long list). */
 function findMatchingEntry(context: Context, remoteAddr: string): TrustedSourceEntry | undefined {
-	const entries = compileTrustedSources(context.list, { address: context.address }).entries;
-	if (remoteAddr === '@') return entries.find((entry) => entry.text === '@');
-	const peer = parseRemoteAddr(remoteAddr);
-	return peer ? entries.find((entry) => entry.kind === 'cidr' && contains(entry, peer)) : undefined;
-}
-
-function contains(entry: TrustedSourceEntry, peer: ParsedIp): boolean {
-	const network = parseCidr(entry.text);
-	return network !== undefined && network.comparedFamily === peer.comparedFamily && peer.comparedValue >= network.first && peer.comparedValue <= network.last;
+	const { list, address } = context;
+	let start = 0;
+	for (;;) {
+		let end = list.indexOf(',', start);
+		if (end < 0) end = list.length;
+		const text = list.slice(start, end);
+		if (remoteAddr === '@' ? text === '@' : isTrustedSource(remoteAddr, text, { address })) return analyzeEntry(text, start, address);
+		if (end === list.length) return undefined;
+		start = end + 1;
+	}
 }
 
 function explainTrust(context: Context, remoteAddr: string, automatic: boolean, entry: TrustedSourceEntry | undefined): string {

@@ -11,9 +11,12 @@ export { isTrustedSource, compileTrustedSources } from './trusted-sources.js';
 export { decide } from './decide.js';
 export { classifyPath } from './paths.js';
 export type { PathKind, PathInfo } from './paths.js';
-export { isValidHeaderName, canonicalHeaderName } from './headers.js';
-export { parseIp, parseRemoteAddr, formatIp } from './ip.js';
+export { isValidHeaderName, canonicalHeaderName, readHeader, findInvalidHeader } from './headers.js';
+export { parseIp, parseRemoteAddr, remoteAddrHost, formatIp, formatIpv4, formatIpv6 } from './ip.js';
 export type { ParsedIp } from './ip.js';
+export { parseCidr } from './cidr.js';
+export type { CidrNetwork } from './cidr.js';
+export { describeCidr } from './cidr-info.js';
 export { describeAddress } from './address-ranges.js';
 export type { AddressKind, AddressDescription } from './address-ranges.js';
 

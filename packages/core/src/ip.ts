@@ -23,9 +23,6 @@ const percent = 0x25;
 const openBracket = 0x5b;
 const closeBracket = 0x5d;
 
-// Scratch IPv6 groups (small integers); the scanners never re-enter, so sharing it is safe.
-const groups = [0, 0, 0, 0, 0, 0, 0, 0];
-
 // Hex digit values by char code (-1 for anything else), so the IPv6 scanner does one lookup per character.
 const hexDigits = new Int8Array(128).fill(-1);
 for (let code = 0; code < 128; code++) {
@@ -69,10 +66,23 @@ export function scanIpv4(text: string, start: number, end: number, lenient = 0):
 	return value * 256 + field;
 }
 
+/** Read 16-bit group `index` (0-7) of four big-endian words. */
+function getGroup(words: Uint32Array, index: number): number {
+	const word = words[index >> 1]!;
+	return index & 1 ? word & 0xffff : word >>> 16;
+}
+
+/** Write 16-bit group `index` of four big-endian words, keeping the other half of its word. */
+function setGroup(words: Uint32Array, index: number, value: number): void {
+	const word = words[index >> 1]!;
+	words[index >> 1] = index & 1 ? (word & 0xffff0000) | value : (value << 16) | (word & 0xffff);
+}
+
 /**
 Parse the IPv6 literal `text[start, end)` exactly as Go's netip `parseIPv6` without a zone (a `%` is simply an
 invalid character here, which is what net.ParseIP and net.ParseCIDR make of zones). Writes the 128 bits as four
 big-endian 32-bit words into `out`; returns false (leaving `out` undefined) when the text is not a literal.
+Groups go straight into `out`; only a `::` moves the groups after it, at the end.
 */
 export function scanIpv6(text: string, start: number, end: number, out: Uint32Array, lenient = 0): boolean {
 	let position = start;
@@ -86,57 +96,49 @@ export function scanIpv6(text: string, start: number, end: number, out: Uint32Ar
 			return true;
 		}
 	}
-	while (count < 8) {
+	for (;;) {
 		const fieldStart = position;
 		let digits = 0;
 		let accumulator = 0;
+		let code = 0;
 		while (position < end) {
-			const value = hexValue(text.charCodeAt(position));
+			code = text.charCodeAt(position);
+			const value = hexValue(code);
 			if (value < 0) break;
-			// Bounded by the 0xffff check below, so the shift stays within 32 bits.
+			// Four digits cannot exceed 0xffff; only the lenient long-group mode needs the overflow check.
+			if (++digits > 4 && ((lenient & lenientLongGroup) === 0 || accumulator > 0xfff)) return false;
 			accumulator = (accumulator << 4) | value;
-			digits++;
-			if (digits > 4 && (lenient & lenientLongGroup) === 0) return false;
-			if (accumulator > 0xffff) return false;
 			position++;
 		}
 		if (digits === 0) return false;
-		if (position < end && text.charCodeAt(position) === dot) {
+		if (position < end && code === dot) {
 			// A trailing dotted IPv4 fills the last 32 bits (or sits before an earlier `::`).
-			if (ellipsis < 0 && count !== 6) return false;
-			if (count + 2 > 8) return false;
+			if ((ellipsis < 0 && count !== 6) || count > 6) return false;
 			const v4 = scanIpv4(text, fieldStart, end, lenient);
 			if (v4 < 0) return false;
-			groups[count++] = v4 >>> 16;
-			groups[count++] = v4 & 0xffff;
-			position = end;
+			setGroup(out, count++, v4 >>> 16);
+			setGroup(out, count++, v4 & 0xffff);
 			break;
 		}
-		groups[count++] = accumulator;
+		setGroup(out, count++, accumulator);
 		if (position === end) break;
-		if (text.charCodeAt(position) !== colon || position + 1 === end) return false;
-		position++;
+		// Go: the group must be followed by `:` and more text, and there is no room after eight groups.
+		if (code !== colon || count === 8 || ++position === end) return false;
 		if (text.charCodeAt(position) === colon) {
 			if (ellipsis >= 0) return false;
 			ellipsis = count;
-			position++;
-			if (position === end) break;
+			if (++position === end) break;
 		}
 	}
-	if (position !== end) return false;
 	if (count < 8) {
 		if (ellipsis < 0) return false;
 		const shift = 8 - count;
-		for (let index = count - 1; index >= ellipsis; index--) groups[index + shift] = groups[index]!;
-		for (let index = ellipsis; index < ellipsis + shift; index++) groups[index] = 0;
+		for (let index = count - 1; index >= ellipsis; index--) setGroup(out, index + shift, getGroup(out, index));
+		for (let index = ellipsis; index < ellipsis + shift; index++) setGroup(out, index, 0);
 	} else if (ellipsis >= 0) {
 		// `::` must stand for at least one zero group.
 		return false;
 	}
-	out[0] = ((groups[0]! << 16) | groups[1]!) >>> 0;
-	out[1] = ((groups[2]! << 16) | groups[3]!) >>> 0;
-	out[2] = ((groups[4]! << 16) | groups[5]!) >>> 0;
-	out[3] = ((groups[6]! << 16) | groups[7]!) >>> 0;
 	return true;
 }
 
@@ -285,6 +287,9 @@ export type ParsedIp = {
 	comparedValue: bigint;
 };
 
+// Scratch for the friendly helpers below; they copy what they return out of it.
+const friendlyScratch = new Uint32Array(4);
+
 /** Convert four 32-bit words to a 128-bit BigInt. */
 export function wordsToBigInt(words: ArrayLike<number>): bigint {
 	return (BigInt(words[0]!) << 96n) | (BigInt(words[1]!) << 64n) | (BigInt(words[2]!) << 32n) | BigInt(words[3]!);
@@ -314,9 +319,8 @@ including non-strings.
 */
 export function parseIp(text: unknown): ParsedIp | undefined {
 	if (typeof text !== 'string') return undefined;
-	const words = new Uint32Array(4);
-	const family = scanIp(text, 0, text.length, words);
-	return family === familyNone ? undefined : toParsed(family, words);
+	const family = scanIp(text, 0, text.length, friendlyScratch);
+	return family === familyNone ? undefined : toParsed(family, friendlyScratch);
 }
 
 /**
@@ -325,9 +329,8 @@ Parse a raw `RemoteAddr` the way Navidrome does before the trust check (§3.2): 
 */
 export function parseRemoteAddr(text: unknown): ParsedIp | undefined {
 	if (typeof text !== 'string') return undefined;
-	const words = new Uint32Array(4);
-	const family = scanRemoteAddr(text, words);
-	return family === familyNone ? undefined : toParsed(family, words);
+	const family = scanRemoteAddr(text, friendlyScratch);
+	return family === familyNone ? undefined : toParsed(family, friendlyScratch);
 }
 
 /**
@@ -336,7 +339,7 @@ Go's `SplitHostPort` (which may still be invalid, e.g. `fe80::1%eth0`), or `unde
 */
 export function remoteAddrHost(text: unknown): string | undefined {
 	if (typeof text !== 'string') return undefined;
-	if (scanIp(text, 0, text.length, new Uint32Array(4)) !== familyNone) return text;
+	if (scanIp(text, 0, text.length, friendlyScratch) !== familyNone) return text;
 	return splitHostPort(text) ? text.slice(hostSpan.start, hostSpan.end) : undefined;
 }
 

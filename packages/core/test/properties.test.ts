@@ -237,6 +237,20 @@ describe('properties', () => {
 		);
 	});
 
+	it('should agree with the reference on arbitrary text over the address alphabet', () => {
+		const alphabet = fc.constantFrom('0', '1', '9', 'a', 'F', 'ffff', '00000', '255', '256', '.', ':', '::', '[', ']', '%', '/', '8');
+		fc.assert(
+			fc.property(fc.array(alphabet, { maxLength: 24 }).map((parts) => parts.join('')), (text) => {
+				const ours = parseIp(text);
+				const expected = refParseIp(text);
+				assert.equal(ours === undefined, expected === undefined, text);
+				if (ours && expected) assert.equal(ours.family === 'ipv4' ? mappedPrefix | ours.value : ours.value, expected.value, text);
+				assert.equal(isTrustedSource(text, '0.0.0.0/0,::/0'), refPeer(text) !== undefined, `peer ${text}`);
+			}),
+			{ numRuns: 3000 },
+		);
+	});
+
 	it('should explain every entry consistently with the matcher', () => {
 		fc.assert(
 			fc.property(fc.array(entryFrom(address), { minLength: 1, maxLength: 6 }), fc.constantFrom(undefined, '0.0.0.0', 'unix:/x'), (entries, socket) => {
