@@ -28,6 +28,7 @@ export function detectFileKind(path: string): FileKind | undefined {
 	const parent = path.slice(0, Math.max(0, slash)).split('/').pop()?.toLowerCase() ?? '';
 	if (/^(docker-)?compose[\w.-]*\.ya?ml$/.test(lower)) return 'compose';
 	if (lower === '.env' || /^\.env\.[\w.-]+$/.test(lower) || /\.env$/.test(lower)) return 'dotenv';
+	if (parent === 'dynamic' && lower.endsWith('.toml')) return 'traefik';
 	if (/^navidrome[\w.-]*\.toml$/.test(lower)) return 'navidrome-toml';
 	if (/^caddyfile([.\w-]*)$/.test(lower) || lower.endsWith('.caddyfile')) return 'caddyfile';
 	if (lower === 'nginx.conf' || (lower.endsWith('.conf') && (parent === 'conf.d' || parent.startsWith('sites-') || parent === 'nginx'))) return 'nginx';

@@ -89,6 +89,8 @@ export type Deployment = {
 	networks: NetworkRef[];
 	/** Filled by proxy adapters (Caddy, nginx, Traefik). */
 	routes: ProxyRoute[];
+	/** The Caddy route model (proxies/caddy), set by the Caddy adapter when the workspace holds Caddyfiles. */
+	caddy?: import('../proxies/caddy/types.js').CaddyAnalysis;
 	options: AnalysisOptions;
 };
 

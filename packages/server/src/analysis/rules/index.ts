@@ -1,4 +1,13 @@
 /** Every rule the engine runs, in documentation order. */
+import { caddyBypassNostrip } from './caddy/bypass-nostrip.js';
+import { caddyCopyhdrNameMismatch } from './caddy/copyhdr-name-mismatch.js';
+import { caddyCopyhdrPlaceholder } from './caddy/copyhdr-placeholder.js';
+import { caddyCopyhdrVersion } from './caddy/copyhdr-version.js';
+import { caddyHeaderupStripsAuth } from './caddy/headerup-strips-auth.js';
+import { caddyPassthruPlaceholder } from './caddy/passthru-placeholder.js';
+import { caddyStripAfterAuth } from './caddy/strip-after-auth.js';
+import { caddyStripMatcherGap } from './caddy/strip-matcher-gap.js';
+import { caddySyntaxVersion } from './caddy/syntax-version.js';
 import { composeVariable } from './common/compose-variable.js';
 import { parseError } from './common/parse-error.js';
 import { addressMissingUnix } from './navidrome/address-missing-unix.js';
@@ -19,6 +28,18 @@ import { userHeaderCloudflare } from './navidrome/user-header-cloudflare.js';
 import { userHeaderInvalid } from './navidrome/user-header-invalid.js';
 import { userHeaderUnderscore } from './navidrome/user-header-underscore.js';
 import { userHeaderWeak } from './navidrome/user-header-weak.js';
+import { nginxAuthvarMismatch } from './nginx/authvar-mismatch.js';
+import { nginxBypassNoStrip } from './nginx/bypass-nostrip.js';
+import { nginxInheritLost } from './nginx/inherit-lost.js';
+import { nginxPassthruVar } from './nginx/passthru-var.js';
+import { nginxRemoteUserVar } from './nginx/remote-user-var.js';
+import { nginxUnderscores } from './nginx/underscores.js';
+import { traefikAuthresponseMissing } from './traefik/authresponse-missing.js';
+import { traefikBypassNostrip } from './traefik/bypass-nostrip.js';
+import { traefikPriorityShadow } from './traefik/priority-shadow.js';
+import { traefikPriority } from './traefik/priority.js';
+import { traefikStripAfterAuth } from './traefik/strip-after-auth.js';
+import { traefikTrustforward } from './traefik/trustforward.js';
 import type { Rule } from './rule.js';
 
 export const rules: readonly Rule[] = [
@@ -40,6 +61,27 @@ export const rules: readonly Rule[] = [
 	userHeaderCloudflare,
 	logoutUrlNotAbsolute,
 	settingWrongType,
+	caddyBypassNostrip,
+	caddyStripMatcherGap,
+	caddyPassthruPlaceholder,
+	caddyStripAfterAuth,
+	caddyHeaderupStripsAuth,
+	caddyCopyhdrVersion,
+	caddyCopyhdrPlaceholder,
+	caddyCopyhdrNameMismatch,
+	caddySyntaxVersion,
+	nginxBypassNoStrip,
+	nginxInheritLost,
+	nginxPassthruVar,
+	nginxRemoteUserVar,
+	nginxUnderscores,
+	nginxAuthvarMismatch,
+	traefikBypassNostrip,
+	traefikAuthresponseMissing,
+	traefikStripAfterAuth,
+	traefikPriority,
+	traefikPriorityShadow,
+	traefikTrustforward,
 	composeVariable,
 	parseError,
 ];

@@ -1,0 +1,199 @@
+/**
+Language-server benchmarks (issue 8), each against its baseline in the same run:
+1. cold start: spawn → `initialize` response of `node dist/server.js --stdio`, next to a bare `node -e ''` spawn → exit
+   (interleaved runs, medians; target: at most 100 ms above bare node);
+2. after an edit, re-diagnosing a 2,000-line compose file along the server's own path (incremental document update,
+   `FolderAnalyzer` re-analysis, conversion to LSP diagnostics, publish) vs `yaml.parseDocument` alone on the same text
+   (interleaved, medians; target ≤ 1.5×).
+Run: node --import tsx bench/lsp.bench.ts [--write]   (--write updates the `## Language server` section of docs/benchmarks.md)
+*/
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = join(import.meta.dirname, '..');
+
+// The workspace packages must resolve to their TypeScript sources, as in the tests.
+if (!process.execArgv.some((arg) => arg.includes('conditions=source') || arg === 'source')) {
+	const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit', cwd: root });
+	process.exit(result.status ?? 1);
+}
+
+const { parseDocument } = await import('yaml');
+const { Server } = await import('../packages/server/src/protocol/server.js');
+const { replaceSection } = await import('./markdown.js');
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+// ─── 1. Cold start ───────────────────────────────────────────────────────────────────────────────
+
+const serverPath = join(root, 'packages/server/dist/server.js');
+
+function frame(message: unknown): string {
+	const body = JSON.stringify(message);
+	return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+function bareNodeMs(): Promise<number> {
+	const start = performance.now();
+	const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+	return new Promise((resolve) => child.once('exit', () => resolve(performance.now() - start)));
+}
+
+/** Spawn to the `initialize` response; the server is then killed by its PID. */
+function serverInitializeMs(): Promise<number> {
+	const start = performance.now();
+	const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+	child.stdin.write(frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+	return new Promise((resolve, reject) => {
+		let output = '';
+		child.stdout.on('data', (chunk) => {
+			output += chunk;
+			if (!output.includes('"id":1')) return;
+			const elapsed = performance.now() - start;
+			child.once('exit', () => resolve(elapsed));
+			process.kill(child.pid!, 'SIGKILL');
+		});
+		child.once('error', reject);
+	});
+}
+
+execFileSync(process.execPath, ['build.mjs'], { cwd: join(root, 'packages/server') });
+const coldRuns = 15;
+const bareSamples: number[] = [];
+const serverSamples: number[] = [];
+await bareNodeMs();
+await serverInitializeMs();
+for (let i = 0; i < coldRuns; i++) {
+	bareSamples.push(await bareNodeMs());
+	serverSamples.push(await serverInitializeMs());
+}
+const bareMs = median(bareSamples);
+const initializeMs = median(serverSamples);
+
+// ─── 2. Re-diagnosing after an edit ─────────────────────────────────────────────────────────────
+
+function composeOfLines(lines: number): string {
+	const out = [
+		'services:',
+		'  navidrome:',
+		'    image: deluan/navidrome:0.60.0',
+		'    environment:',
+		'      ND_EXTAUTH_TRUSTEDSOURCES: 172.30.0.2,10.0.0.0/8',
+		'      ND_EXTAUTH_USERHEADER: Remote-User',
+		'    networks:',
+		'      - proxy',
+	];
+	for (let i = 0; out.length < lines - 5; i++) {
+		out.push(
+			`  app-${i}:`,
+			`    image: example/app-${i}:1.${i % 10}`,
+			'    restart: unless-stopped',
+			'    environment:',
+			`      APP_URL: "https://app-${i}.example.com/"`,
+			`      OTHER_${i}: value-${i}`,
+			'    labels:',
+			`      - traefik.http.routers.app-${i}.rule=Host(\`app-${i}.example.com\`)`,
+			'    networks:',
+			'      - proxy',
+		);
+	}
+	out.push('networks:', '  proxy:', '    ipam:', '      config:', '        - subnet: 172.30.0.0/16');
+	return `${out.join('\n')}\n`;
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'ndx-lsp-bench-'));
+const composePath = join(folder, 'compose.yaml');
+const composeText = composeOfLines(2000);
+writeFileSync(composePath, composeText);
+writeFileSync(join(folder, '.env'), 'TZ=UTC\n');
+writeFileSync(join(folder, 'navidrome.toml'), '[ExtAuth]\nUserHeader = "Remote-User"\n');
+const uri = pathToFileURL(composePath).href;
+let published = 0;
+let lastDiagnostics = 0;
+const client = {
+	publishDiagnostics: (params: { uri: string; diagnostics: unknown[] }) => {
+		if (params.uri === uri) {
+			published++;
+			lastDiagnostics = params.diagnostics.length;
+		}
+	},
+	refreshDiagnostics: () => undefined,
+	getConfiguration: async () => null,
+	watchFiles: () => undefined,
+	watchConfiguration: () => undefined,
+	log: () => undefined,
+	error: (message: string) => console.error(message),
+};
+const server = new Server(client, { debounceMs: 0 });
+server.initialize({ processId: null, rootUri: pathToFileURL(folder).href, workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }], capabilities: {} });
+server.initialized();
+server.didOpen({ textDocument: { uri, languageId: 'yaml', version: 1, text: composeText } });
+await server.whenIdle();
+
+// The edited line: a value of one service, as a user would type it.
+const editLine = composeText.split('\n').findIndex((line) => line.includes('OTHER_100:'));
+let version = 1;
+let currentText = composeText;
+async function editAndDiagnose(): Promise<number> {
+	version++;
+	const line = currentText.split('\n')[editLine]!;
+	const newLine = line.replace(/value-\d+(-\d+)?/, `value-100-${version}`);
+	currentText = currentText.replace(line, newLine);
+	const before = published;
+	const start = performance.now();
+	server.didChange({ textDocument: { uri, version }, contentChanges: [{ range: { start: { line: editLine, character: 0 }, end: { line: editLine, character: line.length } }, text: newLine }] });
+	await server.whenIdle();
+	const elapsed = performance.now() - start;
+	if (published === before) throw new Error('the edit was not re-diagnosed');
+	return elapsed;
+}
+
+function parseMs(): number {
+	const start = performance.now();
+	parseDocument(currentText, { keepSourceTokens: false, prettyErrors: false, strict: false, uniqueKeys: false });
+	return performance.now() - start;
+}
+
+for (let i = 0; i < 10; i++) {
+	await editAndDiagnose();
+	parseMs();
+}
+const diagnoseSamples: number[] = [];
+const parseSamples: number[] = [];
+for (let i = 0; i < 40; i++) {
+	diagnoseSamples.push(await editAndDiagnose());
+	parseSamples.push(parseMs());
+}
+server.shutdown();
+rmSync(folder, { recursive: true, force: true });
+const diagnoseMs = median(diagnoseSamples);
+const yamlMs = median(parseSamples);
+const lines = composeText.split('\n').length - 1;
+
+const section = `## Language server
+
+Measured by \`node --import tsx bench/lsp.bench.ts\` (medians of interleaved runs in one process).
+
+| measurement | ours | baseline | difference | target |
+|---|---:|---:|---:|---|
+| cold start: spawn → \`initialize\` response, \`node dist/server.js --stdio\` (${coldRuns} runs) | ${initializeMs.toFixed(0)} ms | bare \`node -e ''\` spawn → exit: ${bareMs.toFixed(0)} ms | +${(initializeMs - bareMs).toFixed(0)} ms | ≤ +100 ms |
+| re-diagnose a ${lines.toLocaleString('en-US')}-line compose file after a one-line edit (${lastDiagnostics} diagnostics published; 40 edits) | ${diagnoseMs.toFixed(1)} ms | \`yaml.parseDocument\` alone on the same text: ${yamlMs.toFixed(1)} ms | ${(diagnoseMs / yamlMs).toFixed(2)}× | ≤ 1.5× |
+
+- Cold start: \`dist/server.js\` holds only the protocol layer (vscode-languageserver); the engine, parsers, rules and features
+  are a separate chunk (\`dist/chunks/backend-*.js\`) imported after \`initialize\` has been answered.
+- Re-diagnosing runs the server's own path for \`textDocument/didChange\` (debounce set to 0): incremental text update,
+  re-analysis of the workspace folder (the compose file plus a \`.env\` and a navidrome.toml, whose parses and rule
+  results are reused), conversion to LSP diagnostics and publishing. \`yaml.parseDocument\` gets the options the engine
+  uses for compose files.
+
+Machine: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}. The machine is shared with
+other jobs, so absolute numbers vary between runs; interleaving keeps the comparisons fair.`;
+
+console.log(section);
+if (process.argv.includes('--write')) replaceSection(join(root, 'docs/benchmarks.md'), '## Language server', section);

@@ -1,0 +1,56 @@
+/**
+Starts the bundled language server (dist/server.js) over Node IPC and wires VS Code settings into its
+`workspace/configuration` requests.
+*/
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { serverCommands } from './command-ids.js';
+import { isOwnSection, section, toServerSettings } from './config.js';
+import { documentSelector } from './selectors.js';
+
+export const clientId = 'navidrome-extauth';
+export const clientName = 'Navidrome ExtAuth';
+
+export type ClientHooks = {
+	/**
+	Shows the result of the server's `showRuleDocumentation` when VS Code runs it (the "Show documentation for …" quick
+	fix): the command only returns markdown, and something has to display it.
+	*/
+	showRuleDocumentation: (result: unknown) => Promise<void>;
+};
+
+export function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, hooks: ClientHooks): LanguageClient {
+	const module = context.asAbsolutePath('dist/server.js');
+	const serverOptions: ServerOptions = {
+		run: { module, transport: TransportKind.ipc },
+		debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
+	};
+	const clientOptions: LanguageClientOptions = {
+		documentSelector: documentSelector(),
+		outputChannel: output,
+		initializationOptions: toServerSettings(vscode.workspace.getConfiguration(section)),
+		// Sends workspace/didChangeConfiguration on every change, so the server re-reads its settings. The server registers
+		// its own file watchers (dynamic didChangeWatchedFiles), so none are set up here.
+		synchronize: { configurationSection: section },
+		middleware: {
+			executeCommand: async (command, args, next) => {
+				const result: unknown = await next(command, args);
+				if (command === serverCommands.showRuleDocumentation) await hooks.showRuleDocumentation(result);
+				return result;
+			},
+			workspace: {
+				// The server asks per document (scopeUri), so folder-level values apply.
+				configuration: async (params, token, next) => {
+					const result = await next(params, token);
+					if (!Array.isArray(result)) return result;
+					return result.map((value, index) => {
+						const item = params.items[index];
+						return item && isOwnSection(item) ? toServerSettings(value) : value;
+					});
+				},
+			},
+		},
+	};
+	return new LanguageClient(clientId, clientName, serverOptions, clientOptions);
+}

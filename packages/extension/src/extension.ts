@@ -1,0 +1,69 @@
+/**
+Entry point: starts the language client, the status bar verdict and the commands. The client reads
+`navidrome-extauth.trace.server` itself (its id is the settings prefix); the server re-reads the other settings on
+workspace/didChangeConfiguration.
+*/
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createClient } from './client.js';
+import { registerCommands } from './commands.js';
+import { asRuleDocumentation, ruleDocumentationMarkdown } from './render.js';
+import { documentSelector } from './selectors.js';
+import { VerdictStatus } from './status.js';
+import { watchFirstDiagnostics } from './timing.js';
+import { scheme, VirtualDocuments } from './virtual-documents.js';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+	const activatedAt = Date.now();
+	const output = vscode.window.createOutputChannel('Navidrome ExtAuth', { log: true });
+	output.info(`timing: activated (Navidrome ExtAuth ${String(context.extension.packageJSON.version)}, VS Code ${vscode.version})`);
+	const selector: vscode.DocumentFilter[] = documentSelector();
+	const isChecked = (document: vscode.TextDocument) => vscode.languages.match(selector, document) > 0;
+	const documents = new VirtualDocuments();
+	context.subscriptions.push(
+		output,
+		documents,
+		vscode.workspace.registerTextDocumentContentProvider(scheme, documents),
+		watchFirstDiagnostics(activatedAt, output, isChecked),
+		new VerdictStatus(),
+	);
+
+	const start = async () => {
+		client = createClient(context, output, {
+			showRuleDocumentation: async (result) => {
+				const docs = asRuleDocumentation(result);
+				if (docs) await documents.showPreview(docs.ruleId, ruleDocumentationMarkdown(docs));
+			},
+		});
+		const startedAt = Date.now();
+		output.info(`timing: starting the language server ${startedAt - activatedAt} ms after activation`);
+		try {
+			await client.start();
+			output.info(`timing: language server ready ${Date.now() - startedAt} ms after start`);
+		} catch (error) {
+			output.error(`The language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+			void vscode.window.showErrorMessage('Navidrome ExtAuth: the language server did not start.', 'Show output').then((choice) => {
+				if (choice) output.show(true);
+			});
+		}
+	};
+	const restart = async () => {
+		const old = client;
+		client = undefined;
+		await old?.dispose().catch(() => undefined);
+		await start();
+	};
+
+	context.subscriptions.push(
+		...registerCommands({ client: () => client, restart, documents, output, memento: context.workspaceState, isChecked }),
+	);
+	await start();
+}
+
+export async function deactivate(): Promise<void> {
+	const old = client;
+	client = undefined;
+	await old?.dispose();
+}

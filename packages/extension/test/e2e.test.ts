@@ -1,0 +1,305 @@
+/**
+End to end in a real VS Code: code-server 4.100.3 with headless Chromium (shared/recipes/vscode-e2e.md). Builds and
+installs the VSIX, opens a workspace with a compose file and a Caddyfile, and checks what a user sees: squiggles,
+Problems rows, the status bar verdict, a hover, a quick fix. Saves the screenshots to docs/images/ and prints the VSIX
+size and the time from activation to the first diagnostics (docs/benchmarks.md, "VS Code extension").
+Needs e2e/setup.sh; without it the test fails under CI=true and is skipped elsewhere.
+*/
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { ruleInfos } from '../src/generated/rules.js';
+import { createProfile, installExtension, prerequisitesMissing, startCodeServer } from './helpers/code-server.js';
+import type { CodeServer, Profile } from './helpers/code-server.js';
+import { editorText, launchBrowser, openFile, openWorkbench, texts, tokenBox, waitForNoText, waitForText } from './helpers/workbench.js';
+
+const packageDir = fileURLToPath(new URL('../', import.meta.url));
+const imagesDir = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
+const vsix = join(packageDir, 'dist', 'navidrome-extauth.vsix');
+const extensionId = 'navidrome-extauth.navidrome-extauth-vscode';
+
+const compose = `services:
+  caddy:
+    image: caddy:2.11.4
+    ports:
+      - "443:443"
+    volumes:
+      - ./Caddyfile:/etc/caddy/Caddyfile:ro
+
+  navidrome:
+    image: deluan/navidrome:0.63.2
+    ports:
+      - "4533:4533"
+    environment:
+      ND_EXTAUTH_TRUSTEDSOURCES: 192.168.1.10
+`;
+
+/** Navidrome's documentation example in spirit: /share and /rest skip forward_auth and nothing strips the header. */
+const caddyfile = `music.example.com {
+	@protected not path /share/* /rest/*
+	forward_auth @protected authelia:9091 {
+		uri /api/authz/forward-auth
+		copy_headers Remote-User
+	}
+	reverse_proxy navidrome:4533
+}
+`;
+
+type Timing = { log: string; activationToDiagnostics: number };
+
+/** The extension's own log lines (`timing: first diagnostics N ms after activation`), one per extension host. */
+function readTimings(userDataDir: string): Timing[] {
+	const timings: Timing[] = [];
+	const walk = (dir: string): void => {
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else if (entry.name.endsWith('Navidrome ExtAuth.log')) {
+				const match = /timing: first diagnostics (\d+) ms after activation/.exec(readFileSync(path, 'utf8'));
+				if (match) timings.push({ log: path, activationToDiagnostics: Number(match[1]) });
+			}
+		}
+	};
+	walk(join(userDataDir, 'logs'));
+	return timings;
+}
+
+/** Runs a command from the palette (Ctrl+Shift+P) by its title. */
+async function runCommand(page: Page, title: string): Promise<void> {
+	await page.keyboard.press('Control+Shift+P');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor({ state: 'visible' });
+	await input.fill(`>${title}`);
+	const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`).first();
+	await row.waitFor({ timeout: 30_000 });
+	await row.click();
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+	mkdirSync(imagesDir, { recursive: true });
+	await page.screenshot({ path: join(imagesDir, name) });
+}
+
+describe('VS Code extension in code-server (end to end)', function () {
+	this.timeout(180_000);
+	let root = '';
+	let profile: Profile;
+	let workspace = '';
+	let server: CodeServer | undefined;
+	let browser: Browser | undefined;
+	let page: Page;
+	let vsixBytes = 0;
+	let keep = false;
+
+	before(async function () {
+		const missing = prerequisitesMissing();
+		if (missing) {
+			if (process.env.CI === 'true') throw new Error(`e2e prerequisites missing under CI: ${missing}`);
+			console.log(`    [skipped] VS Code e2e: ${missing}`);
+			this.skip();
+		}
+		// The package script itself (build with the server, then vsce), as `pnpm run package` runs it.
+		const { scripts } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { scripts: { package: string } };
+		const path = `${join(packageDir, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`;
+		execFileSync('sh', ['-c', scripts.package], { cwd: packageDir, stdio: 'pipe', env: { ...process.env, PATH: path } });
+		vsixBytes = statSync(vsix).size;
+		root = mkdtempSync(join(tmpdir(), 'nd-extauth-e2e-'));
+		profile = createProfile(root);
+		workspace = join(root, 'music');
+		mkdirSync(workspace);
+		writeFileSync(join(workspace, 'compose.yaml'), compose);
+		writeFileSync(join(workspace, 'Caddyfile'), caddyfile);
+		const installed = await installExtension(profile, vsix);
+		assert.match(installed, /successfully installed/i);
+		server = await startCodeServer(profile, workspace);
+		browser = await launchBrowser();
+		page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+		await openWorkbench(page, server.url, workspace);
+	});
+
+	afterEach(async function () {
+		// A failure leaves a screenshot of what the workbench showed, next to the kept profile.
+		if (this.currentTest?.state === 'failed' && page && root) {
+			const file = join(root, `failure-${(this.currentTest.title ?? 'test').replace(/\W+/g, '-')}.png`);
+			await page.screenshot({ path: file }).catch(() => undefined);
+			console.log(`    screenshot of the failure: ${file}`);
+			keep = true;
+		}
+	});
+
+	after(async () => {
+		await browser?.close();
+		await server?.stop();
+		// A failure, or ND_E2E_KEEP=1, keeps the profile (logs) and workspace for a look.
+		if (root && !keep && process.env.ND_E2E_KEEP !== '1') rmSync(root, { recursive: true, force: true });
+		else if (root) console.log(`    kept ${root}`);
+	});
+
+	it('should build a VSIX under 1 MB that installs', () => {
+		assert.ok(vsixBytes > 100_000 && vsixBytes < 1_000_000, `${vsixBytes} bytes`);
+		assert.ok(readdirSync(profile.extensionsDir).some((name) => name.startsWith(`${extensionId}-`)));
+	});
+
+	it('should show the compose file diagnostics as squiggles and in the Problems panel', async () => {
+		await openFile(page, 'compose.yaml');
+		await page.locator('.editor-instance .monaco-editor .squiggly-warning').first().waitFor({ timeout: 45_000 });
+		await page.keyboard.press('Control+Shift+M');
+		await waitForText(page, '.markers-panel .monaco-list-row', 'nd/trusted-source-ignored');
+		await waitForText(page, '.markers-panel .monaco-list-row', 'nd/published-port');
+		const rows = await texts(page, '.markers-panel .monaco-list-row');
+		assert.ok(rows.some((row) => row.includes('written without /32')), rows.join('\n'));
+		await waitForText(page, '#status\\.problems', 'Warnings: 2');
+		await screenshot(page, 'vscode-diagnostics.png');
+	});
+
+	it('should fail to find text that is not there (negative control)', async () => {
+		await assert.rejects(waitForText(page, '.markers-panel .monaco-list-row', 'nd/no-such-rule appears nowhere', 1500), /Timeout/i);
+		await assert.rejects(waitForText(page, '.statusbar-item', 'ExtAuth: 99 impersonation risks', 1000), /Timeout/i);
+	});
+
+	it('should show the verdict in the status bar and open the Problems view from it', async () => {
+		// The most serious category names the verdict: the published port is an exposure risk, and the Caddyfile adds an
+		// impersonation risk once the Caddy rules see it.
+		await waitForText(page, '.statusbar-item', 'ExtAuth: ');
+		const verdict = (await texts(page, '.statusbar-item')).find((text) => text.includes('ExtAuth: ')) ?? '';
+		assert.match(verdict, /ExtAuth: \d+ (impersonation|exposure) risks? \(\+\d+ more\)/);
+		await page.keyboard.press('Control+Shift+M');
+		await page.locator('.markers-panel').waitFor({ state: 'hidden' }).catch(() => undefined);
+		await page.locator('.statusbar-item', { hasText: 'ExtAuth:' }).first().click();
+		await page.locator('.markers-panel .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+	});
+
+	it('should document the setting under the mouse in a hover', async () => {
+		const box = await tokenBox(page, 'ND_EXTAUTH_TRUSTEDSOURCES');
+		await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+		await waitForText(page, '.monaco-hover', 'ND_EXTAUTH_TRUSTEDSOURCES');
+		const hover = (await texts(page, '.monaco-hover')).join('\n');
+		assert.match(hover, /CIDR|TrustedSources/, hover);
+		await screenshot(page, 'vscode-hover.png');
+		await page.keyboard.press('Escape');
+		await page.mouse.move(5, 5);
+	});
+
+	it('should apply the quick fix that adds /32', async () => {
+		const box = await tokenBox(page, '192.168.1.10');
+		await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+		// Under load the first request can come back empty ("No code actions available"): ask again, as a user would.
+		const action = page.locator('.action-widget .monaco-list-row', { hasText: '/32' }).first();
+		for (let attempt = 0; attempt < 5; attempt++) {
+			await page.keyboard.press('Control+.');
+			const shown = await action.waitFor({ timeout: 6000 }).then(() => true, () => false);
+			if (shown) break;
+			await page.keyboard.press('Escape');
+			await page.waitForTimeout(1000);
+		}
+		await action.waitFor({ timeout: 5000 });
+		await screenshot(page, 'vscode-quick-fix.png');
+		// A pointer block covers the editor while the menu is open: choose with the keyboard, as users do.
+		for (let step = 0; step < 10; step++) {
+			const focused = (await texts(page, '.action-widget .monaco-list-row.focused')).join(' ');
+			if (focused.includes('/32')) break;
+			await page.keyboard.press('ArrowDown');
+		}
+		assert.match((await texts(page, '.action-widget .monaco-list-row.focused')).join(' '), /192\.168\.1\.10\/32/);
+		await page.keyboard.press('Enter');
+		for (let attempt = 0; attempt < 50 && !(await editorText(page)).includes('192.168.1.10/32'); attempt++) await page.waitForTimeout(100);
+		assert.match(await editorText(page), /ND_EXTAUTH_TRUSTEDSOURCES: 192\.168\.1\.10\/32$/m);
+		// The fixed entry is no longer reported.
+		await waitForNoText(page, '.markers-panel .monaco-list-row', 'nd/trusted-source-ignored');
+		await page.keyboard.press('Control+S');
+		await waitForText(page, '.markers-panel .monaco-list-row', 'nd/published-port');
+	});
+
+	it('should simulate a request from the command palette', async () => {
+		await openFile(page, 'compose.yaml');
+		await runCommand(page, 'Navidrome ExtAuth: Simulate a request');
+		for (const value of ['203.0.113.7:5555', '/rest/ping', 'admin']) {
+			const input = page.locator('.quick-input-widget input');
+			await input.waitFor({ state: 'visible' });
+			await input.fill(value);
+			await page.keyboard.press('Enter');
+		}
+		await waitForText(page, '.notifications-toasts .notification-toast', 'Navidrome would not take the user from the header (untrusted-peer)');
+		await page.waitForTimeout(800);
+		await screenshot(page, 'vscode-simulate.png');
+		await page.locator('.notifications-toasts .monaco-button', { hasText: 'Explain' }).first().click();
+		await page.locator('.tabs-container .tab[aria-label*="Simulated request"]').waitFor({ timeout: 30_000 });
+	});
+
+	it('should show the effective settings in a read-only document', async () => {
+		await openFile(page, 'compose.yaml');
+		await runCommand(page, 'Navidrome ExtAuth: Show effective settings');
+		await page.locator('.tabs-container .tab.active[aria-label*="Effective settings"]').waitFor({ timeout: 30_000 });
+		const text = await editorText(page);
+		assert.match(text, /ExtAuth\.TrustedSources/);
+		assert.match(text, /192\.168\.1\.10\/32/);
+	});
+
+	it('should show a rule\'s documentation picked from a list', async () => {
+		await runCommand(page, 'Navidrome ExtAuth: Show rule documentation');
+		const input = page.locator('.quick-input-widget input');
+		await input.waitFor({ state: 'visible' });
+		await input.fill('nd/trust-all');
+		await page.locator('.quick-input-list .monaco-list-row[aria-label*="nd/trust-all"]').first().click();
+		await page.locator('.tabs-container .tab[aria-label*="nd-trust-all"]').waitFor({ timeout: 30_000 });
+	});
+
+	it('should check the Caddyfile with its own language and grammar', async () => {
+		await openFile(page, 'Caddyfile');
+		await waitForText(page, '#status\\.editor\\.mode', 'Caddyfile');
+		// The grammar colours directives, matchers and numbers differently from plain text (once it has loaded).
+		const colours = async () => page.$$eval('.editor-instance .monaco-editor .view-line span[class^="mtk"]', (spans) => [...new Set(spans.map((span) => span.className))]);
+		for (let attempt = 0; attempt < 100 && (await colours()).length < 3; attempt++) await page.waitForTimeout(100);
+		assert.ok((await colours()).length >= 3, (await colours()).join(' '));
+		if (ruleInfos.some((rule) => rule.id.startsWith('caddy/'))) {
+			await page.keyboard.press('Control+Shift+M');
+			await waitForText(page, '.markers-panel .monaco-list-row', 'caddy/');
+		}
+		await screenshot(page, 'vscode-caddyfile.png');
+	});
+
+	it('should report the first diagnostics within 1 s of activation', async () => {
+		assert.ok(server);
+		// A window whose folder holds no checked file leaves the extension asleep. Once the window has settled, a compose
+		// file appears and the user opens it: that activates the extension (onLanguage:dockercompose), which starts the
+		// server. Each try is a fresh window; up to three, as start-up time on a shared machine is noisy.
+		const seen: number[] = [];
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const folder = join(root, `fresh-${attempt}`);
+			mkdirSync(folder);
+			writeFileSync(join(folder, 'notes.txt'), 'Navidrome deployment notes\n');
+			const before = new Set(readTimings(profile.userDataDir).map((timing) => timing.log));
+			await openWorkbench(page, server.url, folder);
+			await page.waitForTimeout(3000);
+			writeFileSync(join(folder, 'compose.yaml'), compose);
+			await page.locator('.explorer-folders-view .monaco-list-row[aria-label*="compose.yaml"]').waitFor({ timeout: 30_000 });
+			await openFile(page, 'compose.yaml');
+			await page.locator('.editor-instance .monaco-editor .squiggly-warning').first().waitFor({ timeout: 45_000 });
+			let fresh: Timing | undefined;
+			for (let poll = 0; poll < 50 && !fresh; poll++) {
+				fresh = readTimings(profile.userDataDir).find((timing) => !before.has(timing.log));
+				if (!fresh) await page.waitForTimeout(100);
+			}
+			assert.ok(fresh, 'the extension logged its first diagnostics');
+			seen.push(fresh.activationToDiagnostics);
+			if (fresh.activationToDiagnostics < 1000) break;
+		}
+		console.log(`    VSIX ${vsixBytes} bytes (${(vsixBytes / 1024).toFixed(1)} KiB); first diagnostics after activation: ${seen.map((ms) => `${ms} ms`).join(', ')}`);
+		assert.ok(Math.min(...seen) < 1000, `${Math.min(...seen)} ms`);
+	});
+
+	it('should activate on a Caddyfile alone', async () => {
+		assert.ok(server);
+		const caddyOnly = join(root, 'caddy-only');
+		mkdirSync(caddyOnly);
+		writeFileSync(join(caddyOnly, 'Caddyfile'), caddyfile);
+		await openWorkbench(page, server.url, caddyOnly);
+		await openFile(page, 'Caddyfile');
+		await waitForText(page, '.statusbar-item', 'ExtAuth:');
+		await waitForText(page, '#status\\.editor\\.mode', 'Caddyfile');
+	});
+});

@@ -1,0 +1,314 @@
+/**
+The nginx location model of a deployment: which nginx files are roots, their levels, and for every location that
+proxies to Navidrome what happens to the user header there (proxies.md §3). The adapter adds one `ProxyRoute` per such
+location; the nginx rules read the richer `NginxRoute`s through `nginxModel`.
+*/
+import { basename, dirname, resolvePath } from '../../files.js';
+import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
+import { guessConfigRoot, isGlob, parseNginx, walkDirectives, type Directive, type NginxConfig } from '../../formats/nginx/index.js';
+import type { ParseContext } from '../../formats/handler.js';
+import { filesOfKind, type Deployment, type NavidromeInstance, type ProxyRoute } from '../../model/deployment.js';
+import { identifyAuthService, type AuthService } from './auth-services.js';
+import { analyseUserHeader, type UserHeaderAnalysis } from './header.js';
+import { buildLevels, describeLevel, descendants, httpOf, own, serverOf, type Level } from './levels.js';
+import { parseProxyUrl, resolveProxyPass, substituteVariables, type ProxyTarget, type TargetScope } from './targets.js';
+
+/** One location that proxies to a Navidrome instance. */
+export type NginxRoute = {
+	route: ProxyRoute;
+	level: Level;
+	server: Level | undefined;
+	/** The `location` directive. */
+	location: Directive;
+	proxyPass: Directive;
+	target: ProxyTarget & { instance: NavidromeInstance };
+	/** The user header Navidrome reads (ExtAuth.UserHeader as intended). */
+	userHeader: string;
+	header: UserHeaderAnalysis;
+};
+
+export type NginxModel = {
+	/** Root files (not included by another analysed nginx file) and their `http` levels. */
+	roots: Array<{ file: string; context: 'main' | 'http'; levels: Level[] }>;
+	routes: NginxRoute[];
+	/** Text of a file (roots, includes), for fixes that need indentation. */
+	readText(path: string): string | undefined;
+};
+
+const models = new WeakMap<Deployment, NginxModel>();
+
+/** Adds one `ProxyRoute` per nginx location that reaches Navidrome (proxies/index.ts registers it). */
+export function nginxAdapter(deployment: Deployment, context: ParseContext): void {
+	let model: NginxModel;
+	try {
+		model = buildNginxModel(deployment, context);
+	} catch {
+		// The model is written never to throw; this keeps one bug from hiding every other finding.
+		model = { roots: [], routes: [], readText: () => undefined };
+	}
+	models.set(deployment, model);
+	for (const route of model.routes) deployment.routes.push(route.route);
+}
+
+/** The model the adapter built for this deployment (built on demand when the adapter did not run). */
+export function nginxModel(deployment: Deployment): NginxModel {
+	let model = models.get(deployment);
+	if (!model) {
+		const readText = (path: string): string | undefined => deployment.files.get(path)?.text;
+		model = buildNginxModel(deployment, { workspace: { readFile: readText, listFiles: () => [] }, options: deployment.options, readText });
+		models.set(deployment, model);
+	}
+	return model;
+}
+
+/** A location's `location <modifier> <path>` head, for finding spans. */
+export function locationHead(location: Directive): { file: string; span: { start: number; end: number } } {
+	const last = location.args[location.args.length - 1];
+	return { file: location.file, span: { start: location.nameSpan.start, end: last ? last.span.end : location.nameSpan.end } };
+}
+
+export function buildNginxModel(deployment: Deployment, context: ParseContext): NginxModel {
+	const readText = (path: string): string | undefined => {
+		try {
+			const text = context.readText(path);
+			return typeof text === 'string' ? text : undefined;
+		} catch {
+			return undefined;
+		}
+	};
+	const files = filesOfKind<NginxConfig>(deployment, 'nginx').filter((file) => Array.isArray(file.data?.directives));
+	const trees = new Map<string, NginxConfig>(files.map((file) => [file.path, file.data]));
+	const treeOf = (path: string): NginxConfig | undefined => {
+		let tree = trees.get(path);
+		if (tree) return tree;
+		const text = readText(path);
+		if (text === undefined) return undefined;
+		const io = { readFile: readText, listFiles: (glob: string) => safeList(context, glob) };
+		tree = parseNginx(text, { ...io, file: path, root: guessConfigRoot(path, io) }).ast;
+		trees.set(path, tree);
+		return tree;
+	};
+
+	// Files included by another analysed file are part of it, not roots; that includes absolute container paths
+	// (`include /etc/nginx/conf.d/*.conf;`) mapped back to the workspace through compose bind mounts.
+	const included = new Set<string>();
+	const virtual = new Map<Directive, string[]>();
+	for (const file of files) {
+		for (const { directive } of walkDirectives(file.data.directives)) {
+			if (directive.name !== 'include') continue;
+			for (const path of directive.included ?? []) if (path !== file.path) included.add(path);
+			if (directive.included?.length) continue;
+			const mapped = mapContainerInclude(directive, file.path, deployment, context, files.map((f) => f.path)).filter((path) => path !== file.path);
+			if (mapped.length === 0) continue;
+			virtual.set(directive, mapped);
+			for (const path of mapped) included.add(path);
+		}
+	}
+
+	const model: NginxModel = { roots: [], routes: [], readText };
+	for (const file of files) {
+		if (included.has(file.path)) continue;
+		const rootContext = file.data.directives.some((directive) => directive.name === 'http') ? 'main' : 'http';
+		const levels = buildLevels({
+			root: file.path,
+			directives: file.data.directives,
+			context: rootContext,
+			virtualInclude: (directive) => virtual.get(directive)?.flatMap((path) => treeOf(path)?.directives ?? []),
+		});
+		model.roots.push({ file: file.path, context: rootContext, levels });
+	}
+
+	const capturedNames = new Set<string>();
+	for (const root of model.roots) {
+		for (const http of root.levels) {
+			for (const level of descendants(http)) {
+				for (const capture of own(level, 'auth_request_set')) {
+					const name = capture.args[0]?.value.toLowerCase();
+					if (name?.startsWith('$')) capturedNames.add(name.slice(1));
+				}
+			}
+		}
+	}
+
+	for (const root of model.roots) {
+		const scope = scopeFor(root.file, deployment);
+		// One lookup per server and auth URI: every location of a large server asks the same question.
+		const authCache = new Map<Level | undefined, Map<string, AuthService | undefined>>();
+		const authService = (level: Level, uri: string): AuthService | undefined => {
+			const server = serverOf(level);
+			let byUri = authCache.get(server);
+			if (!byUri) authCache.set(server, (byUri = new Map()));
+			if (!byUri.has(uri)) byUri.set(uri, authServiceFor(level, uri, scope));
+			return byUri.get(uri);
+		};
+		for (const http of root.levels) {
+			for (const level of descendants(http)) {
+				if (level.kind !== 'location' || !level.block) continue;
+				const route = routeFor(level, scope, capturedNames, authService);
+				if (route) model.routes.push(route);
+			}
+		}
+	}
+	return model;
+}
+
+function routeFor(level: Level, scope: TargetScope, capturedNames: Set<string>, authService: (level: Level, uri: string) => AuthService | undefined): NginxRoute | undefined {
+	const location = level.block!;
+	// `internal` locations (auth endpoints) and ones that `return` before proxying take no client requests to Navidrome.
+	if (own(level, 'internal').length > 0 || own(level, 'return').length > 0) return undefined;
+	const proxyPass = own(level, 'proxy_pass')[0];
+	if (!proxyPass) return undefined;
+	const target = resolveProxyPass(proxyPass, level, scope).find((candidate) => candidate.instance);
+	if (!target?.instance) return undefined;
+	const instance = target.instance;
+	const userHeader = instance.intended.settings.userHeader.value || 'Remote-User';
+	const http = httpOf(level);
+	const header = analyseUserHeader(level, http, {
+		userHeader,
+		authService,
+		capturedAnywhere: (name) => capturedNames.has(name),
+	});
+	const assumed = target.assumed ? ` (${target.written} is taken to be Navidrome '${instance.id}', the only instance found)` : '';
+	const route: ProxyRoute = {
+		proxy: 'nginx',
+		location: locationHead(location),
+		requests: describeLevel(level),
+		upstream: target.written,
+		target: instance,
+		authenticated: header.protection !== undefined,
+		header: { fate: header.fate, detail: `${header.detail}${assumed}`, locations: header.decisive.map((d) => ({ file: d.file, span: d.span })) },
+	};
+	return { route, level, server: serverOf(level), location, proxyPass, target: { ...target, instance }, userHeader, header };
+}
+
+/** The location an `auth_request` URI lands on (exact match first, then the longest plain prefix) and who answers it. */
+function authServiceFor(level: Level, uri: string, scope: TargetScope): AuthService | undefined {
+	const server = serverOf(level);
+	if (!server) return identifyAuthService([uri]);
+	let exact: Level | undefined;
+	let prefix: Level | undefined;
+	let prefixLength = -1;
+	for (const candidate of descendants(server)) {
+		if (candidate.kind !== 'location' || !candidate.block) continue;
+		const args = candidate.block.args.map((arg) => arg.value);
+		const [modifier, path] = args.length >= 2 ? [args[0], args[1]!] : [undefined, args[0] ?? ''];
+		if (modifier === '=' && path === uri) exact = candidate;
+		else if ((modifier === undefined || modifier === '^~') && uri.startsWith(path) && path.length > prefixLength) {
+			prefix = candidate;
+			prefixLength = path.length;
+		}
+	}
+	const authLocation = exact ?? prefix;
+	const words = [uri];
+	const proxyPass = authLocation ? own(authLocation, 'proxy_pass')[0] : undefined;
+	if (authLocation && proxyPass) {
+		const url = substituteVariables(proxyPass.args[0]?.value ?? '', authLocation);
+		words.push(url);
+		const host = parseProxyUrl(url)?.host;
+		const upstream = host ? httpOf(authLocation).directives.find((d) => d.name === 'upstream' && d.args[0]?.value.toLowerCase() === host) : undefined;
+		for (const server of upstream?.block ?? []) if (server.name === 'server') words.push(server.args[0]?.value ?? '');
+		for (const target of resolveProxyPass(proxyPass, authLocation, scope)) {
+			if (target.service?.service.image) words.push(target.service.service.image.repository);
+		}
+	}
+	return identifyAuthService(words);
+}
+
+/** The compose projects and Navidrome instances near an nginx file (see `TargetScope`). */
+function scopeFor(file: string, deployment: Deployment): TargetScope {
+	const owners: Array<{ compose: ComposeFile; service: ComposeService }> = [];
+	for (const { compose, service } of deployment.services) {
+		if (service.volumes.some((volume) => volume.type === 'bind' && (volume.source === file || file.startsWith(`${volume.source}/`)))) owners.push({ compose, service });
+	}
+	let composeFiles: ComposeFile[];
+	if (owners.length > 0) composeFiles = [...new Set(owners.map((owner) => owner.compose))];
+	else {
+		let best = -1;
+		composeFiles = [];
+		for (const compose of deployment.composeFiles) {
+			const dir = dirname(compose.path);
+			if (!isWithin(file, dir)) continue;
+			if (dir.length > best) {
+				best = dir.length;
+				composeFiles = [compose];
+			} else if (dir.length === best) composeFiles.push(compose);
+		}
+		if (composeFiles.length === 0) composeFiles = [...deployment.composeFiles];
+	}
+	const fileDir = dirname(file);
+	const instances = deployment.navidromes.filter((instance) => {
+		if (instance.compose) return composeFiles.includes(instance.compose);
+		const tomlDir = dirname(instance.tomlFile ?? instance.id);
+		return isWithin(fileDir, tomlDir) || isWithin(tomlDir, fileDir) || deployment.composeFiles.length === 0;
+	});
+	return { composeFiles, instances, nginxService: owners[0]?.service };
+}
+
+function isWithin(path: string, dir: string): boolean {
+	return dir === '/' || path === dir || path.startsWith(`${dir}/`);
+}
+
+function safeList(context: ParseContext, glob: string): string[] {
+	try {
+		const listed = context.workspace.listFiles(glob);
+		return Array.isArray(listed) ? listed.filter((path): path is string => typeof path === 'string') : [];
+	} catch {
+		return [];
+	}
+}
+
+/**
+Workspace files an unresolved absolute `include` names inside the container: through a bind mount of the service that
+mounts the including file, else `/etc/nginx/…` read as the including file's own directory (the official image's layout).
+*/
+function mapContainerInclude(include: Directive, file: string, deployment: Deployment, context: ParseContext, nginxFiles: string[]): string[] {
+	const path = include.args[0]?.value ?? '';
+	if (!path.startsWith('/')) return [];
+	const hostPaths: string[] = [];
+	for (const { service } of deployment.services) {
+		const mountsFile = service.volumes.some((volume) => volume.type === 'bind' && (volume.source === file || file.startsWith(`${volume.source}/`)));
+		if (!mountsFile) continue;
+		for (const volume of service.volumes) {
+			if (volume.type !== 'bind' || !volume.target.startsWith('/')) continue;
+			const target = volume.target.replace(/\/+$/, '');
+			if (path === target) hostPaths.push(volume.source);
+			else if (path.startsWith(`${target}/`)) hostPaths.push(resolvePath(volume.source, path.slice(target.length + 1)));
+		}
+	}
+	if (hostPaths.length === 0 && path.startsWith('/etc/nginx/')) hostPaths.push(resolvePath(dirname(file), path.slice('/etc/nginx/'.length)));
+	const found = new Set<string>();
+	for (const hostPath of hostPaths) {
+		if (isGlob(hostPath)) {
+			const pattern = globToRegExp(hostPath);
+			for (const candidate of [...safeList(context, hostPath), ...nginxFiles]) {
+				if (pattern?.test(candidate) && !basename(candidate).startsWith('.')) found.add(candidate);
+			}
+		} else if (nginxFiles.includes(hostPath) || context.readText(hostPath) !== undefined) found.add(hostPath);
+	}
+	return [...found].sort();
+}
+
+/** `*`, `?` and `[…]` within one path segment; `undefined` for patterns long or starry enough to backtrack badly. */
+function globToRegExp(glob: string): RegExp | undefined {
+	if (glob.length > 1000 || glob.split('*').length > 6) return undefined;
+	let source = '^';
+	for (let i = 0; i < glob.length; i++) {
+		const ch = glob[i]!;
+		if (ch === '*') source += '[^/]*';
+		else if (ch === '?') source += '[^/]';
+		else if (ch === '[') {
+			const close = glob.indexOf(']', i + 2);
+			if (close === -1) source += '\\[';
+			else {
+				const body = glob.slice(i + 1, close).replace(/[\\\][]/g, '\\$&');
+				source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+				i = close;
+			}
+		} else source += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+	}
+	try {
+		return new RegExp(`${source}$`);
+	} catch {
+		return undefined;
+	}
+}

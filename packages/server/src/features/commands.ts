@@ -1,0 +1,128 @@
+/**
+The server's commands as pure functions: rule documentation, a simulated request through the core's `decide()` for
+one Navidrome instance of the deployment, and each instance's effective settings with their sources (secrets hidden).
+*/
+import { decide, formatVersion, settingsCatalog, type Decision, type HeaderValue } from '@navidrome-extauth/core';
+import type { AnalysisResult } from '../analysis/engine.js';
+import type { NavidromeInstance } from '../analysis/model/deployment.js';
+import { findRule } from '../analysis/rules/index.js';
+import { ruleDocsUrl } from '../analysis/rules/rule.js';
+import { LineIndex, type Range, type Span } from '../analysis/text.js';
+import { instancesOfDocument } from './context.js';
+import { ruleMarkdown } from './markdown.js';
+import { describeSource, effectiveSetting, hiddenValue, isSecretSetting } from './settings-info.js';
+
+export type RuleDocumentation = { ruleId: string; markdown: string; url: string };
+
+export function ruleDocumentation(ruleId: unknown): RuleDocumentation | undefined {
+	if (typeof ruleId !== 'string') return undefined;
+	const rule = findRule(ruleId);
+	return rule ? { ruleId: rule.id, markdown: ruleMarkdown(rule), url: ruleDocsUrl(rule.id) } : undefined;
+}
+
+export type InstanceSummary = {
+	id: string;
+	version: string | undefined;
+	versionSource: NavidromeInstance['versionSource'];
+};
+
+export type SimulateArguments = {
+	/** The peer Navidrome sees: `ip`, `ip:port`, `[v6]:port`, or `@` for a UNIX-socket client. */
+	peer: string | null;
+	path: string | undefined;
+	headers: Record<string, HeaderValue>;
+	/** Pick an instance by id when the deployment has several. */
+	instance: string | undefined;
+};
+
+export type SimulationResult = {
+	instance: InstanceSummary | null;
+	/** The inputs `decide()` was given (no secrets among them). */
+	config: { trustedSources: string; userHeader: string; address: string; navidromeVersion: string | undefined };
+	decision: Decision;
+};
+
+/** Reads untrusted command arguments; `undefined` when they are not an object with a usable peer. */
+export function readSimulateArguments(raw: unknown): SimulateArguments | undefined {
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+	const object = raw as Record<string, unknown>;
+	const peer = object.peer === null ? null : typeof object.peer === 'string' ? object.peer : undefined;
+	if (peer === undefined) return undefined;
+	const headers: Record<string, HeaderValue> = {};
+	if (typeof object.headers === 'object' && object.headers !== null && !Array.isArray(object.headers)) {
+		for (const [name, value] of Object.entries(object.headers as Record<string, unknown>)) {
+			if (typeof value === 'string') headers[name] = value;
+			else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) headers[name] = value as string[];
+		}
+	}
+	return {
+		peer,
+		path: typeof object.path === 'string' ? object.path : undefined,
+		headers,
+		instance: typeof object.instance === 'string' ? object.instance : undefined,
+	};
+}
+
+export function simulateRequest(analysis: AnalysisResult | undefined, documentPath: string | undefined, args: SimulateArguments): SimulationResult {
+	const candidates = instancesOfDocument(analysis, documentPath);
+	const instance = (args.instance === undefined ? undefined : candidates.find((c) => c.id === args.instance) ?? analysis?.deployment.navidromes.find((c) => c.id === args.instance)) ?? candidates[0];
+	const settings = instance?.settings.settings;
+	const config = {
+		trustedSources: settings?.trustedSources.value ?? '',
+		userHeader: settings?.userHeader.value ?? 'Remote-User',
+		address: settings?.address.value ?? '0.0.0.0',
+		navidromeVersion: instance?.version ? formatVersion(instance.version) : undefined,
+	};
+	const decision = decide({ remoteAddr: args.peer, headers: args.headers, ...(args.path === undefined ? {} : { path: args.path }) }, config);
+	return { instance: instance ? summary(instance) : null, config, decision };
+}
+
+export type EffectiveSettingValue = {
+	key: string;
+	envName: string;
+	tomlKey: string;
+	/** Display text of the value; `(hidden)` for secrets. */
+	value: string;
+	hidden: boolean;
+	/** The catalog key whose input supplied the value (a legacy name when the legacy value won). */
+	fromKey: string;
+	source: { kind: 'default' | 'env' | 'toml'; name: string | undefined; file: string | undefined; span: Span | undefined; range: Range | undefined };
+};
+
+export type InstanceSettings = InstanceSummary & { settings: EffectiveSettingValue[]; extAuthEnabled: boolean };
+
+export function effectiveSettings(analysis: AnalysisResult | undefined, documentPath: string | undefined, readText: (path: string) => string | undefined): InstanceSettings[] {
+	const indexes = new Map<string, LineIndex | undefined>();
+	const rangeOf = (file: string, span: Span): Range | undefined => {
+		if (!indexes.has(file)) {
+			const text = readText(file);
+			indexes.set(file, text === undefined ? undefined : new LineIndex(text));
+		}
+		return indexes.get(file)?.range(span);
+	};
+	return instancesOfDocument(analysis, documentPath).map((instance) => {
+		const values: EffectiveSettingValue[] = [];
+		for (const doc of settingsCatalog) {
+			if (doc.deprecatedBy) continue;
+			const setting = effectiveSetting(instance.settings.settings, doc.key);
+			if (!setting) continue;
+			const source = describeSource(instance, setting.source);
+			const hidden = isSecretSetting(doc, doc.envName, source.name);
+			const location = source.location;
+			values.push({
+				key: doc.key,
+				envName: doc.envName,
+				tomlKey: doc.tomlKey,
+				value: hidden ? hiddenValue : typeof setting.value === 'string' ? setting.value : String(setting.value),
+				hidden,
+				fromKey: setting.fromKey,
+				source: { kind: source.kind, name: source.name, file: location?.file, span: location?.span, range: location ? rangeOf(location.file, location.span) : undefined },
+			});
+		}
+		return { ...summary(instance), extAuthEnabled: instance.settings.settings.extAuthEnabled, settings: values };
+	});
+}
+
+function summary(instance: NavidromeInstance): InstanceSummary {
+	return { id: instance.id, version: instance.version ? formatVersion(instance.version) : undefined, versionSource: instance.versionSource };
+}

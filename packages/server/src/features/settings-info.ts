@@ -1,0 +1,81 @@
+/**
+The bridge between catalog settings and a Navidrome instance of the deployment: which effective value a setting has,
+where it came from, and whether its value may be shown at all (secrets never are).
+*/
+import { formatVersion, type EffectiveSettings, type ResolvedSetting, type SettingDoc, type SettingKey, type SettingSource } from '@navidrome-extauth/core';
+import type { Location } from '../analysis/findings.js';
+import type { NavidromeInstance } from '../analysis/model/deployment.js';
+import { siteOf } from '../analysis/model/navidrome.js';
+
+const fields: Record<SettingKey, keyof EffectiveSettings> = {
+	'ExtAuth.TrustedSources': 'trustedSources',
+	ReverseProxyWhitelist: 'trustedSources',
+	'ExtAuth.UserHeader': 'userHeader',
+	ReverseProxyUserHeader: 'userHeader',
+	'ExtAuth.LogoutURL': 'logoutURL',
+	Address: 'address',
+	Port: 'port',
+	UnixSocketPerm: 'unixSocketPerm',
+	EnableUserEditing: 'enableUserEditing',
+	BaseUrl: 'baseUrl',
+	PasswordEncryptionKey: 'passwordEncryptionKeySet',
+	EnableSharing: 'enableSharing',
+	DevAutoLoginUsername: 'devAutoLoginUsername',
+};
+
+/** The effective value of a catalog setting (legacy names resolve to the setting they feed). */
+export function effectiveSetting(settings: EffectiveSettings, key: SettingKey): ResolvedSetting<unknown> | undefined {
+	const field = fields[key];
+	const value = field ? settings[field] : undefined;
+	return value && typeof value === 'object' && 'source' in value ? (value as ResolvedSetting<unknown>) : undefined;
+}
+
+/** Names whose values must never be shown: `*_SECRET`, `*_PASSWORD`, `*TOKEN*`, `*_KEY` (and the catalog's own secrets). */
+export function isSecretName(name: string): boolean {
+	const upper = String(name).toUpperCase().replace(/[.\-]/g, '_');
+	return upper.endsWith('SECRET') || upper.endsWith('PASSWORD') || upper.includes('TOKEN') || upper.endsWith('_KEY') || upper.endsWith('ENCRYPTIONKEY');
+}
+
+export function isSecretSetting(doc: SettingDoc | undefined, ...names: Array<string | undefined>): boolean {
+	if (doc?.secret) return true;
+	return names.some((name) => name !== undefined && isSecretName(name));
+}
+
+export const hiddenValue = '(hidden)';
+
+/** A value for display: strings as written (empty shown as such), others as JSON. */
+export function displayValue(value: unknown): string {
+	if (typeof value === 'string') return value === '' ? '(empty)' : value;
+	if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+	return value === undefined ? '(unset)' : JSON.stringify(value) ?? String(value);
+}
+
+export type SourceDescription = {
+	kind: 'default' | 'env' | 'toml';
+	/** The env variable or TOML key that supplied the value. */
+	name: string | undefined;
+	/** Where it is written, when known (the value's text; for env vars possibly a `.env` file). */
+	location: Location | undefined;
+	keyLocation: Location | undefined;
+};
+
+export function describeSource(instance: NavidromeInstance, source: SettingSource): SourceDescription {
+	if (source.kind === 'default') return { kind: 'default', name: undefined, location: undefined, keyLocation: undefined };
+	const site = siteOf(instance, source);
+	return { kind: source.kind, name: source.kind === 'env' ? source.name : source.key, location: site?.location, keyLocation: site?.keyLocation };
+}
+
+/** "0.58.0 (image tag)" / "newest release assumed". */
+export function describeInstanceVersion(instance: NavidromeInstance): string {
+	if (!instance.version) return 'version unknown; the newest release is assumed';
+	const how = instance.versionSource === 'image' ? 'from the image tag' : 'from the navidromeVersion setting';
+	return `Navidrome ${formatVersion(instance.version)}, ${how}`;
+}
+
+/** Whether a Navidrome instance reads its settings from `path` (compose service, navidrome.toml, env_file or interpolated `.env`). */
+export function instanceUsesFile(instance: NavidromeInstance, path: string): boolean {
+	if (instance.compose?.path === path || instance.tomlFile === path) return true;
+	if (instance.service?.envFiles.some((file) => file.path === path)) return true;
+	for (const { site } of instance.env.values()) if (site.location.file === path || site.keyLocation.file === path) return true;
+	return false;
+}

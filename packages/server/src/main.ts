@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+Entry point of the language server: `--stdio` or `--node-ipc`. Console output goes to the client's log, never to
+stdout, which carries the protocol.
+*/
+import { createConnection, IPCMessageReader, IPCMessageWriter, type Connection } from 'vscode-languageserver/node';
+import { listen, listenOnStreams } from './protocol/connection.js';
+
+const usage = 'Usage: navidrome-extauth-server --stdio | --node-ipc';
+
+function start(argv: string[]): void {
+	let connection: Connection;
+	if (argv.includes('--stdio')) {
+		connection = listenOnStreams(process.stdin, process.stdout).connection;
+		// Without a client there is nothing left to serve.
+		process.stdin.on('end', () => process.exit(0));
+	} else if (argv.includes('--node-ipc') && typeof process.send === 'function') {
+		connection = createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+		listen(connection);
+	} else {
+		process.stderr.write(`${usage}\n`);
+		process.exitCode = 2;
+		return;
+	}
+	const forward = (level: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) => connection.console[level](args.map((arg) => (typeof arg === 'string' ? arg : safeInspect(arg))).join(' '));
+	console.log = forward('log');
+	console.info = forward('info');
+	console.debug = forward('log');
+	console.warn = forward('warn');
+	console.error = forward('error');
+	process.on('uncaughtException', (error) => connection.console.error(`navidrome-extauth: uncaught ${error?.stack ?? error}`));
+	process.on('unhandledRejection', (reason) => connection.console.error(`navidrome-extauth: unhandled rejection ${(reason as Error)?.stack ?? reason}`));
+}
+
+function safeInspect(value: unknown): string {
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return String(value);
+	}
+}
+
+start(process.argv.slice(2));

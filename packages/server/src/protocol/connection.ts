@@ -1,0 +1,34 @@
+/** Wiring only: one line per LSP message, from the connection to the `Server` method that handles it. */
+import { createConnection, type Connection } from 'vscode-languageserver/node';
+import { connectionClient } from './client.js';
+import { createStrictStreamTransport } from './json-rpc.js';
+import { Server, type ServerOptions } from './server.js';
+
+export function listen(connection: Connection, options?: ServerOptions): Server {
+	const server = new Server(connectionClient(connection), options);
+	connection.onInitialize(server.initialize.bind(server));
+	connection.onInitialized(server.initialized.bind(server));
+	connection.onShutdown(server.shutdown.bind(server));
+	connection.onDidOpenTextDocument(server.didOpen.bind(server));
+	connection.onDidChangeTextDocument(server.didChange.bind(server));
+	connection.onDidCloseTextDocument(server.didClose.bind(server));
+	connection.onDidSaveTextDocument(server.didSave.bind(server));
+	connection.onDidChangeWatchedFiles(server.didChangeWatchedFiles.bind(server));
+	connection.onDidChangeConfiguration(server.didChangeConfiguration.bind(server));
+	connection.onNotification('workspace/didChangeWorkspaceFolders', (params: { event?: Parameters<Server['didChangeWorkspaceFolders']>[0] }) => server.didChangeWorkspaceFolders(params?.event as never));
+	connection.onHover((params, token) => server.hover(params, token));
+	connection.onCompletion((params, token) => server.completion(params, token));
+	connection.onCodeAction((params, token) => server.codeAction(params, token));
+	connection.onExecuteCommand((params, token) => server.executeCommand(params, token));
+	connection.languages.diagnostics.on((params, token) => server.diagnostic(params, token));
+	connection.languages.diagnostics.onWorkspace((params, token) => server.workspaceDiagnostic(params, token));
+	connection.listen();
+	return server;
+}
+
+/** A server over two streams (stdio, or in-process pairs in tests) with strict JSON-RPC error answers. */
+export function listenOnStreams(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options?: ServerOptions): { connection: Connection; server: Server } {
+	const { reader, writer } = createStrictStreamTransport(input, output);
+	const connection = createConnection(reader, writer);
+	return { connection, server: listen(connection, options) };
+}

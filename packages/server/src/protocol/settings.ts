@@ -1,0 +1,85 @@
+/**
+The server's settings (`navidrome-extauth.*`): read through `workspace/configuration` when the client supports it,
+else from `initializationOptions` and `workspace/didChangeConfiguration` (Neovim 0.7 offers only those). Any shape
+is accepted; what cannot be read falls back to the defaults.
+*/
+import type { AnalysisOptions } from '../analysis/model/deployment.js';
+
+export const settingsSection = 'navidrome-extauth';
+
+export type RuleLevel = 'off' | 'error' | 'warning' | 'information' | 'hint';
+
+export type ServerSettings = {
+	enable: boolean;
+	/** Rule id → severity override or `off`. */
+	rules: Record<string, RuleLevel>;
+	navidromeVersion: string | undefined;
+	caddyVersion: string | undefined;
+};
+
+export const defaultSettings: ServerSettings = { enable: true, rules: {}, navidromeVersion: undefined, caddyVersion: undefined };
+
+const levels: Record<string, RuleLevel> = {
+	off: 'off',
+	none: 'off',
+	error: 'error',
+	warning: 'warning',
+	warn: 'warning',
+	info: 'information',
+	information: 'information',
+	hint: 'hint',
+};
+
+/**
+Reads our section from what a client sent: the section itself (`{ enable, rules, … }`), an object holding it under
+`navidrome-extauth` (or `settings.navidrome-extauth`), or flat dotted keys (`"navidrome-extauth.enable": false`).
+*/
+export function readSettings(raw: unknown): ServerSettings {
+	const section = findSection(raw);
+	if (!section) return { ...defaultSettings, rules: {} };
+	const rules: Record<string, RuleLevel> = {};
+	if (isObject(section.rules)) {
+		for (const [id, level] of Object.entries(section.rules)) {
+			const mapped = typeof level === 'string' ? levels[level.trim().toLowerCase()] : undefined;
+			if (mapped && id.length > 0 && id.length < 200) rules[id] = mapped;
+		}
+	}
+	return {
+		enable: typeof section.enable === 'boolean' ? section.enable : true,
+		rules,
+		navidromeVersion: nonEmptyString(section.navidromeVersion),
+		caddyVersion: nonEmptyString(section.caddyVersion),
+	};
+}
+
+/** Whether `raw` carries our section at all (so an unrelated didChangeConfiguration does not reset settings). */
+export function hasSection(raw: unknown): boolean {
+	return findSection(raw) !== undefined;
+}
+
+export function analysisOptions(settings: ServerSettings): AnalysisOptions {
+	const options: AnalysisOptions = {};
+	if (settings.navidromeVersion) options.navidromeVersion = settings.navidromeVersion;
+	if (settings.caddyVersion) options.caddyVersion = settings.caddyVersion;
+	if (Object.keys(settings.rules).length > 0) options.ruleSeverity = { ...settings.rules };
+	return options;
+}
+
+function findSection(raw: unknown): Record<string, unknown> | undefined {
+	if (!isObject(raw)) return undefined;
+	if (isObject(raw[settingsSection])) return raw[settingsSection] as Record<string, unknown>;
+	if (isObject(raw.settings)) return findSection(raw.settings);
+	const dotted: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(raw)) if (key.startsWith(`${settingsSection}.`)) dotted[key.slice(settingsSection.length + 1)] = value;
+	if (Object.keys(dotted).length > 0) return dotted;
+	if (['enable', 'rules', 'navidromeVersion', 'caddyVersion'].some((key) => key in raw)) return raw;
+	return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
