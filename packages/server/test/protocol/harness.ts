@@ -3,6 +3,7 @@ In-process protocol harness: the real server on one end of two stream pairs, a `
 client on the other (the typescript-language-server and compose-language-service pattern). A tap on the server's
 output keeps every raw message, so tests can see responses the client library would swallow (id `null`).
 */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -176,4 +177,20 @@ export function applyEdits(text: string, edits: Array<{ range: { start: { line: 
 	let result = text;
 	for (const edit of sorted) result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
 	return result;
+}
+
+/**
+How much slower than the machines issue 8's timings assume this one is right now: a bare `node -e ''` spawn-to-exit takes
+about 100 ms there, so timing assertions scale by the measured median over 100 ms (at least 1). On a shared machine
+under heavy load everything is slower; the factor keeps the 200 ms acceptance meaningful without making it flaky.
+*/
+export function machineSlowdown(): number {
+	const samples: number[] = [];
+	for (let i = 0; i < 5; i++) {
+		const start = performance.now();
+		spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' });
+		samples.push(performance.now() - start);
+	}
+	samples.sort((a, b) => a - b);
+	return Math.max(1, samples[2]! / 100);
 }
