@@ -21,7 +21,8 @@ fi
 
 if [ ! -f "$entry" ]; then
 	# @vscode/ripgrep downloads rg from GitHub, which is unreachable: hand it Debian's rg as its cached download.
-	work="$PWD/.cache"
+	# The scratch folder lives outside the repository.
+	work="${XDG_CACHE_HOME:-$HOME/.cache}/navidrome-extauth-e2e"
 	mkdir -p "$work/tmp/vscode-ripgrep-cache-1.15.11" "$work/rg"
 	tarball="$work/tmp/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
 	if [ ! -f "$tarball" ]; then

@@ -129,7 +129,8 @@ export function asRuleDocumentation(value: unknown): RuleDocumentation | undefin
 
 export function ruleDocumentationMarkdown(docs: RuleDocumentation): string {
 	const body = /^\s*#/.test(docs.markdown) ? docs.markdown : `# ${docs.ruleId}\n\n${docs.markdown}`;
-	const link = docs.url && /^https:\/\//.test(docs.url) ? `\n\n[Open this page on the web](${docs.url})\n` : '\n';
+	// The server's markdown may link the page already.
+	const link = docs.url && /^https:\/\//.test(docs.url) && !docs.markdown.includes(docs.url) ? `\n\n[Open this page on the web](${docs.url})\n` : '\n';
 	return `${body.trimEnd()}${link}`;
 }
 

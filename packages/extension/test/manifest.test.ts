@@ -235,8 +235,17 @@ describe('manifest', () => {
 			assert.equal(manifest.main, './dist/extension.cjs');
 			const ignore = read('.vscodeignore').split('\n');
 			assert.equal(ignore[0], '**');
-			for (const path of ['!dist/extension.cjs', '!dist/server.js', '!dist/chunks/**', '!media/**', '!syntaxes/**', '!README.md', '!CHANGELOG.md', '!LICENSE']) assert.ok(ignore.includes(path), path);
+			for (const path of ['!dist/extension.cjs', '!dist/server.js', '!dist/server.cjs', '!dist/server-backend.cjs', '!media/**', '!syntaxes/**', '!README.md', '!CHANGELOG.md', '!LICENSE']) assert.ok(ignore.includes(path), path);
 			assert.match(manifest.scripts.package ?? '', /vsce package --no-dependencies/);
+		});
+
+		it('should show only screenshots that exist', () => {
+			const images = [...read('README.md').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1] ?? '');
+			assert.ok(images.length >= 4);
+			for (const image of images) {
+				assert.match(image, /^\.\.\/\.\.\/docs\/images\/vscode-[\w-]+\.png$/);
+				assert.ok(existsSync(new URL(image, root)), image);
+			}
 		});
 
 		it('should have a 128×128 PNG icon', () => {

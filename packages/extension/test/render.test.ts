@@ -121,6 +121,11 @@ describe('render', () => {
 			assert.equal(ruleDocumentationMarkdown({ ruleId: 'x', markdown: '# X\n\nBody\n', url: 'javascript:alert(1)' }), '# X\n\nBody\n');
 			assert.equal(asRuleDocumentation({ ruleId: 'x' }), undefined);
 		});
+
+		it('should not link the page twice', () => {
+			const url = 'https://example.com/x.md';
+			assert.equal(ruleDocumentationMarkdown({ ruleId: 'x', markdown: `# X\n\n[Rule documentation](${url})`, url }), `# X\n\n[Rule documentation](${url})\n`);
+		});
 	});
 
 	describe('userHeaderFrom', () => {

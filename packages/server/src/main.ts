@@ -23,9 +23,12 @@ function start(argv: string[]): void {
 		return;
 	}
 	const forward = (level: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) => connection.console[level](args.map((arg) => (typeof arg === 'string' ? arg : safeInspect(arg))).join(' '));
+	// console.table, count and time* go through console.log; dir writes to stdout directly, so it is replaced too.
 	console.log = forward('log');
 	console.info = forward('info');
 	console.debug = forward('log');
+	console.dir = forward('log');
+	console.dirxml = forward('log');
 	console.warn = forward('warn');
 	console.error = forward('error');
 	process.on('uncaughtException', (error) => connection.console.error(`navidrome-extauth: uncaught ${error?.stack ?? error}`));

@@ -44,18 +44,19 @@ export async function openWorkbench(page: Page, url: string, folder: string): Pr
 }
 
 /**
-Opens a top-level file of the workspace the way a user would: a click on its row in the Explorer, or Quick Open
-(Ctrl+P) when the Explorer is not showing it. Waits for its editor.
+Opens a file the way a user would: a top-level file of the workspace by a click on its row in the Explorer, anything
+else (an absolute path) with Quick Open (Ctrl+P). Waits for its editor.
 */
-export async function openFile(page: Page, name: string, timeout = 30_000): Promise<void> {
+export async function openFile(page: Page, nameOrPath: string, timeout = 30_000): Promise<void> {
+	const name = nameOrPath.slice(nameOrPath.lastIndexOf('/') + 1);
 	const explorerRow = page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${name}"]`).first();
-	if (await explorerRow.isVisible()) {
+	if (name === nameOrPath && (await explorerRow.isVisible())) {
 		await explorerRow.click();
 	} else {
 		await page.keyboard.press('Control+P');
 		const input = page.locator('.quick-input-widget input');
 		await input.waitFor({ state: 'visible', timeout });
-		await input.fill(name);
+		await input.fill(nameOrPath);
 		const row = page.locator(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`).first();
 		await row.waitFor({ timeout });
 		await row.click();

@@ -27,6 +27,9 @@ export type AnalysisResult = {
 	deployment: Deployment;
 };
 
+/** Stands for a file that could not be read, in cache keys. */
+const missingText = '\u0004';
+
 type CachedParse = { key: string; output: ParseOutput };
 type CachedRule = { key: string; findings: Finding[] };
 
@@ -34,6 +37,12 @@ export class Analyzer {
 	private readonly parses = new Map<string, CachedParse>();
 	private readonly ruleRuns = new Map<string, CachedRule>();
 	private readonly lineIndexes = new Map<string, LineIndex>();
+	/**
+	The last text seen per path with a revision number, so cache keys name `path@revision` instead of holding whole
+	texts: comparing one file's text with its previous one is the only full-length work per analysis.
+	*/
+	private readonly revisions = new Map<string, { text: string; revision: number }>();
+	private lastRevision = 0;
 
 	constructor(private readonly ruleSet: readonly Rule[] = allRules) {}
 
@@ -64,9 +73,10 @@ export class Analyzer {
 		for (const source of sources) {
 			const output = this.parse(source, context);
 			parsed.set(source.path, { ...source, data: output.data, errors: output.errors });
-			for (const dependency of output.dependencies) dependencyTexts.set(dependency, readText(dependency) ?? '');
+			for (const dependency of output.dependencies) dependencyTexts.set(dependency, readText(dependency) ?? missingText);
 		}
 		for (const path of this.parses.keys()) if (!texts.has(path) || !parsed.has(path)) this.parses.delete(path);
+		for (const path of this.revisions.keys()) if (!texts.has(path)) this.revisions.delete(path);
 
 		const deployment = buildDeployment(parsed, context);
 		const findings: Finding[] = [];
@@ -93,7 +103,7 @@ export class Analyzer {
 		if (!handler) return { data: undefined, errors: [], dependencies: [] };
 		const cached = this.parses.get(source.path);
 		if (cached) {
-			const key = parseKey(source, cached.output.dependencies, context);
+			const key = this.parseKey(source, cached.output.dependencies, context);
 			if (key === cached.key) return cached.output;
 		}
 		let output: ParseOutput;
@@ -103,16 +113,31 @@ export class Analyzer {
 			// Parsers are written never to throw; this keeps one bug from hiding every other finding.
 			output = { data: undefined, errors: [{ message: `Internal error while reading this file: ${(error as Error)?.message ?? error}`, span: { start: 0, end: 0 } }], dependencies: [] };
 		}
-		this.parses.set(source.path, { key: parseKey(source, output.dependencies, context), output });
+		this.parses.set(source.path, { key: this.parseKey(source, output.dependencies, context), output });
 		return output;
+	}
+
+	private revision(path: string, given: string | undefined): string {
+		const text = given ?? missingText;
+		const known = this.revisions.get(path);
+		if (known && known.text === text) return `${path}@${known.revision}`;
+		const revision = ++this.lastRevision;
+		this.revisions.set(path, { text, revision });
+		return `${path}@${revision}`;
+	}
+
+	private parseKey(source: SourceFile, dependencies: string[], context: ParseContext): string {
+		let key = `${JSON.stringify(context.options)}\u0000${this.revision(source.path, source.text)}`;
+		for (const dependency of dependencies) key += `\u0001${this.revision(dependency, context.readText(dependency))}`;
+		return key;
 	}
 
 	/** One cache key per file kind: the texts of every file of that kind and of what their parses read. */
 	private kindKeys(parsed: Map<string, ParsedFile>, dependencyTexts: Map<string, string>, options: AnalysisOptions): Map<FileKind, string> {
 		const keys = new Map<FileKind, string>();
 		const optionKey = JSON.stringify(options);
-		for (const file of parsed.values()) keys.set(file.kind, `${keys.get(file.kind) ?? optionKey}\u0001${file.path}\u0002${file.text}`);
-		const dependencies = [...dependencyTexts].map(([path, text]) => `${path}\u0002${text}`).join('\u0001');
+		for (const file of parsed.values()) keys.set(file.kind, `${keys.get(file.kind) ?? optionKey}\u0001${this.revision(file.path, file.text)}`);
+		const dependencies = [...dependencyTexts].map(([path, text]) => this.revision(path, text)).join('\u0001');
 		for (const [kind, key] of keys) keys.set(kind, `${key}\u0003${dependencies}`);
 		return keys;
 	}
@@ -195,12 +220,6 @@ export class Analyzer {
 		}
 		return lines;
 	}
-}
-
-function parseKey(source: SourceFile, dependencies: string[], context: ParseContext): string {
-	let key = `${JSON.stringify(context.options)}\u0000${source.text}`;
-	for (const dependency of dependencies) key += `\u0001${dependency}\u0002${context.readText(dependency) ?? '\u0004'}`;
-	return key;
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -5,7 +5,7 @@ forwardauth and headers middlewares in compose `labels`.
 */
 import { findSetting, formatVersion, settingsCatalog, type SettingDoc } from '@navidrome-extauth/core';
 import type { Span } from '../analysis/text.js';
-import { instancesFor, placeOf, type FeatureContext } from './context.js';
+import { clamped, instancesFor, placeOf, type FeatureContext } from './context.js';
 import { code } from './markdown.js';
 import type { CursorPlace, KeyValueAt } from './text-context.js';
 
@@ -61,7 +61,7 @@ const forwardAuthFields: LabelField[] = [
 
 export function complete(context: FeatureContext): CompletionResult[] {
 	try {
-		return completeChecked(context);
+		return completeChecked(clamped(context));
 	} catch {
 		return [];
 	}

@@ -25,6 +25,13 @@ export type FeatureContext = {
 	readText(path: string): string | undefined;
 };
 
+/** The context with its offset inside the text (callers may pass any number). */
+export function clamped(context: FeatureContext): FeatureContext {
+	const text = typeof context.text === 'string' ? context.text : '';
+	const offset = Number.isFinite(context.offset) ? Math.max(0, Math.min(Math.trunc(context.offset), text.length)) : 0;
+	return offset === context.offset && text === context.text ? context : { ...context, text, offset };
+}
+
 /** A setting written at the cursor, with the instances that read it from this place. */
 export type SettingAt = {
 	doc: SettingDoc;

@@ -6,7 +6,7 @@ documentation of a finding's rule.
 import type { Span } from '../analysis/text.js';
 import { findRule } from '../analysis/rules/index.js';
 import { contains } from './text-context.js';
-import { settingAt, trustedEntryAt, type FeatureContext } from './context.js';
+import { clamped, settingAt, trustedEntryAt, type FeatureContext } from './context.js';
 import { effectiveValueMarkdown, entryMarkdown, routeMarkdown, ruleMarkdown, settingMarkdown } from './markdown.js';
 
 export type HoverResult = {
@@ -16,6 +16,15 @@ export type HoverResult = {
 };
 
 export function hover(context: FeatureContext): HoverResult | undefined {
+	try {
+		return hoverChecked(clamped(context));
+	} catch {
+		// A model shape nobody expected must not fail the request; the next edit re-analyses anyway.
+		return undefined;
+	}
+}
+
+function hoverChecked(context: FeatureContext): HoverResult | undefined {
 	const sections: string[] = [];
 	// The range is the first subject's: the entry or setting, else the directive, else the finding.
 	let span: Span | undefined;

@@ -1,5 +1,5 @@
 /** Wiring only: one line per LSP message, from the connection to the `Server` method that handles it. */
-import { createConnection, type Connection } from 'vscode-languageserver/node';
+import { createConnection, DidChangeWorkspaceFoldersNotification, type Connection } from 'vscode-languageserver/node';
 import { connectionClient } from './client.js';
 import { createStrictStreamTransport } from './json-rpc.js';
 import { Server, type ServerOptions } from './server.js';
@@ -7,7 +7,11 @@ import { Server, type ServerOptions } from './server.js';
 export function listen(connection: Connection, options?: ServerOptions): Server {
 	const server = new Server(connectionClient(connection), options);
 	connection.onInitialize(server.initialize.bind(server));
-	connection.onInitialized(server.initialized.bind(server));
+	connection.onInitialized(() => {
+		server.initialized();
+		// With the client's workspaceFolders capability, vscode-languageserver takes over this notification.
+		if (server.foldersChangeSupported) connection.workspace.onDidChangeWorkspaceFolders((event) => server.didChangeWorkspaceFolders(event));
+	});
 	connection.onShutdown(server.shutdown.bind(server));
 	connection.onDidOpenTextDocument(server.didOpen.bind(server));
 	connection.onDidChangeTextDocument(server.didChange.bind(server));
@@ -15,7 +19,7 @@ export function listen(connection: Connection, options?: ServerOptions): Server 
 	connection.onDidSaveTextDocument(server.didSave.bind(server));
 	connection.onDidChangeWatchedFiles(server.didChangeWatchedFiles.bind(server));
 	connection.onDidChangeConfiguration(server.didChangeConfiguration.bind(server));
-	connection.onNotification('workspace/didChangeWorkspaceFolders', (params: { event?: Parameters<Server['didChangeWorkspaceFolders']>[0] }) => server.didChangeWorkspaceFolders(params?.event as never));
+	connection.onNotification(DidChangeWorkspaceFoldersNotification.type, (params) => server.didChangeWorkspaceFolders(params?.event));
 	connection.onHover((params, token) => server.hover(params, token));
 	connection.onCompletion((params, token) => server.completion(params, token));
 	connection.onCodeAction((params, token) => server.codeAction(params, token));

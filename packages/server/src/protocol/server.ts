@@ -114,7 +114,7 @@ export class Server {
 
 	// Scheduling: a newer request supersedes an older run, which stops at its next checkpoint.
 	private requested = 0;
-	private timer: ReturnType<typeof setTimeout> | undefined;
+	private timer: { cancel(): void } | undefined;
 	private running: Promise<void> | undefined;
 	private rerun = false;
 	private idleWaiters: Array<() => void> = [];
@@ -158,6 +158,11 @@ export class Server {
 		};
 	}
 
+	/** Whether the client sends `workspace/didChangeWorkspaceFolders`. */
+	get foldersChangeSupported(): boolean {
+		return Boolean(this.capabilities.workspace?.workspaceFolders);
+	}
+
 	initialized(): void {
 		const workspace = this.capabilities.workspace;
 		if (workspace?.configuration) this.settingsReady = this.fetchSettings();
@@ -169,7 +174,7 @@ export class Server {
 
 	shutdown(): void {
 		this.shutDown = true;
-		if (this.timer) clearTimeout(this.timer);
+		this.timer?.cancel();
 		this.timer = undefined;
 	}
 
@@ -247,7 +252,11 @@ export class Server {
 		}
 		for (const added of event?.added ?? []) {
 			const root = uriToPath(added.uri);
-			if (root) this.folders.set(root, newFolder(root, true, false));
+			if (!root || this.folders.get(root)?.implicit === false) continue;
+			const folder = newFolder(root, true, false);
+			// Loose documents inside the new folder now belong to it.
+			for (const other of [...this.folders.values()]) if (other.implicit && (covers(folder, `${other.root}/x`) || other.root === root)) this.removeFolder(other);
+			this.folders.set(root, folder);
 		}
 		this.schedule(0);
 	}
@@ -387,11 +396,19 @@ export class Server {
 	private schedule(delay: number): void {
 		if (this.shutDown) return;
 		this.requested++;
-		if (this.timer) clearTimeout(this.timer);
-		this.timer = setTimeout(() => {
+		this.timer?.cancel();
+		const fire = (): void => {
 			this.timer = undefined;
 			this.run();
-		}, delay);
+		};
+		// No debounce (didOpen, settings): skip the timer phase's minimum delay.
+		if (delay <= 0) {
+			const handle = setImmediate(fire);
+			this.timer = { cancel: () => clearImmediate(handle) };
+		} else {
+			const handle = setTimeout(fire, delay);
+			this.timer = { cancel: () => clearTimeout(handle) };
+		}
 	}
 
 	private run(): void {

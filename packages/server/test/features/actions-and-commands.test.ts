@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { codeActions, complete, effectiveSettings, hover, readSimulateArguments, ruleDocumentation, simulateRequest } from '../../src/features/index.js';
+import { composePlace, dotenvPlace, tomlPlace } from '../../src/features/text-context.js';
 import { analyzeFiles } from './helpers.js';
 
 const compose = `services:
@@ -103,9 +104,14 @@ describe('features on arbitrary text', () => {
 			fc.property(fc.array(pieces, { maxLength: 40 }), fc.constantFrom(...kinds), fc.integer({ min: -5, max: 400 }), (parts, kind, offset) => {
 				const text = parts.join('');
 				const path = paths[kind ?? 'none']!;
+				// The line readers have no safety net of their own, so they are called directly.
+				composePlace(text, offset);
+				dotenvPlace(text, offset);
+				tomlPlace(text, offset);
 				const context = { path, text, kind, offset, analysis: undefined, readText: () => undefined };
-				hover(context);
-				complete(context);
+				const result = hover(context);
+				if (result !== undefined && (typeof result.markdown !== 'string' || result.span.start > result.span.end)) throw new Error('bad hover');
+				for (const item of complete(context)) if (item.span.start > item.span.end || item.span.end > text.length) throw new Error(`bad completion span ${JSON.stringify(item.span)}`);
 			}),
 			{ numRuns: 300 },
 		);

@@ -117,6 +117,25 @@ describe('diagnostics over LSP', () => {
 		});
 	});
 
+	describe('workspace folders', () => {
+		it('should analyse an added folder without opening its files, and clear it when removed', async () => {
+			const first = workspace({ 'compose.yaml': composeOf('172.18.0.5/32') });
+			const second = workspace({ 'compose.yaml': composeOf('0.0.0.0/0') });
+			const lsp = await start({ folders: [first.root], capabilities: { ...pushCapabilities, workspace: { workspaceFolders: true } } });
+			try {
+				const uri = second.uri('compose.yaml');
+				await lsp.client.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: second.uri(''), name: 'second' }], removed: [] } });
+				await lsp.waitFor(() => codes(lsp, uri).includes('nd/trust-all'), 5000, 'findings of the added folder');
+				await lsp.client.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: second.uri(''), name: 'second' }] } });
+				await lsp.waitFor(() => lsp.lastDiagnostics(uri)?.diagnostics.length === 0, 5000, 'removed folder cleared');
+			} finally {
+				await lsp.stop();
+				first.remove();
+				second.remove();
+			}
+		});
+	});
+
 	describe('settings', () => {
 		let folder: ReturnType<typeof workspace>;
 		beforeEach(() => (folder = workspace({ 'compose.yaml': composeOf('0.0.0.0/0') })));
