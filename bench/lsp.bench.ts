@@ -190,7 +190,7 @@ Measured by \`node --import tsx bench/lsp.bench.ts\` (medians of interleaved run
 | cold start: spawn → \`initialize\` response, \`node dist/server.js --stdio\` (${coldRuns} runs) | ${initializeMs.toFixed(0)} ms | bare \`node -e ''\` spawn → exit: ${bareMs.toFixed(0)} ms | +${(initializeMs - bareMs).toFixed(0)} ms | ≤ +100 ms |
 | re-diagnose a ${lines.toLocaleString('en-US')}-line compose file (${services} services) after a one-line edit (${lastDiagnostics} diagnostics published; ${edits} edits) | ${diagnoseMs.toFixed(1)} ms | \`yaml.parseDocument\` alone on the same text: ${yamlMs.toFixed(1)} ms | ${(diagnoseMs / yamlMs).toFixed(2)}× | ≤ 1.5× |
 
-- Cold start: both processes get the same stdio pipes. \`dist/server.js\` is a two-line ESM entry for \`dist/server.cjs\`,
+- Cold start: both processes get the same stdio pipes. \`dist/server.js\` is a two-line CommonJS entry for \`dist/server.cjs\`,
   which holds only the protocol layer (vscode-languageserver; CommonJS because Node loads a large CommonJS file much
   faster than an ES module; \`child_process\` and \`crypto\` load on first use). The engine, parsers, rules and features
   are \`dist/server-backend.cjs\`, required after \`initialize\` has been answered.

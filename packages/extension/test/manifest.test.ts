@@ -235,7 +235,7 @@ describe('manifest', () => {
 			assert.equal(manifest.main, './dist/extension.cjs');
 			const ignore = read('.vscodeignore').split('\n');
 			assert.equal(ignore[0], '**');
-			for (const path of ['!dist/extension.cjs', '!dist/server.js', '!dist/server.cjs', '!dist/server-backend.cjs', '!media/**', '!syntaxes/**', '!README.md', '!CHANGELOG.md', '!LICENSE']) assert.ok(ignore.includes(path), path);
+			for (const path of ['!dist/extension.cjs', '!dist/server.js', '!dist/package.json', '!dist/server.cjs', '!dist/server-backend.cjs', '!media/**', '!syntaxes/**', '!README.md', '!CHANGELOG.md', '!LICENSE']) assert.ok(ignore.includes(path), path);
 			assert.match(manifest.scripts.package ?? '', /vsce package --no-dependencies/);
 		});
 
