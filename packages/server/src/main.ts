@@ -3,8 +3,7 @@
 Entry point of the language server: `--stdio` or `--node-ipc`. Console output goes to the client's log, never to
 stdout, which carries the protocol.
 */
-import { createConnection, IPCMessageReader, IPCMessageWriter, type Connection } from 'vscode-languageserver/node';
-import { listen, listenOnStreams } from './protocol/connection.js';
+import { listenOnIpc, listenOnStreams, type Connection } from './protocol/connection.js';
 
 const usage = 'Usage: navidrome-extauth-server --stdio | --node-ipc';
 
@@ -15,8 +14,7 @@ function start(argv: string[]): void {
 		// Without a client there is nothing left to serve.
 		process.stdin.on('end', () => process.exit(0));
 	} else if (argv.includes('--node-ipc') && typeof process.send === 'function') {
-		connection = createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-		listen(connection);
+		connection = listenOnIpc().connection;
 	} else {
 		process.stderr.write(`${usage}\n`);
 		process.exitCode = 2;

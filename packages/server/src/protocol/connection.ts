@@ -1,5 +1,5 @@
 /** Wiring only: one line per LSP message, from the connection to the `Server` method that handles it. */
-import { createConnection, DidChangeWorkspaceFoldersNotification, type Connection } from 'vscode-languageserver/node';
+import { createConnection, DidChangeWorkspaceFoldersNotification, IPCMessageReader, IPCMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { connectionClient } from './client.js';
 import { createStrictStreamTransport } from './json-rpc.js';
 import { Server, type ServerOptions } from './server.js';
@@ -36,3 +36,11 @@ export function listenOnStreams(input: NodeJS.ReadableStream, output: NodeJS.Wri
 	const connection = createConnection(reader, writer);
 	return { connection, server: listen(connection, options) };
 }
+
+/** A server over Node IPC (`--node-ipc`, as VS Code's client starts it). */
+export function listenOnIpc(options?: ServerOptions): { connection: Connection; server: Server } {
+	const connection = createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+	return { connection, server: listen(connection, options) };
+}
+
+export type { Connection };
