@@ -5,6 +5,7 @@ engine are absolute and `/`-separated.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { detectFileKind, type WorkspaceView } from '../analysis/files.js';
+import { globToRegExp, isGlob } from '../analysis/glob.js';
 
 const skippedDirectories = new Set(['node_modules', '.git', '.hg', '.svn', 'dist']);
 /** Larger files are not config files; reading them would only cost time. */
@@ -58,7 +59,7 @@ function listGlob(glob: string): string[] {
 	let current = ['/'];
 	for (const segment of segments) {
 		const next: string[] = [];
-		const pattern = /[*?[]/.test(segment) ? globSegment(segment) : undefined;
+		const pattern = isGlob(segment) ? globToRegExp(segment) : undefined;
 		for (const base of current) {
 			const prefix = base === '/' ? '' : base;
 			if (!pattern) {
@@ -83,20 +84,3 @@ function listGlob(glob: string): string[] {
 	});
 }
 
-function globSegment(segment: string): RegExp {
-	let source = '';
-	for (let i = 0; i < segment.length; i++) {
-		const char = segment[i]!;
-		if (char === '*') source += '[^/]*';
-		else if (char === '?') source += '[^/]';
-		else if (char === '[') {
-			const close = segment.indexOf(']', i + 1);
-			if (close < 0) source += '\\[';
-			else {
-				source += `[${segment.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-				i = close;
-			}
-		} else source += char.replace(/[.+^${}()|\\]/g, '\\$&');
-	}
-	return new RegExp(`^${source}$`);
-}

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { WorkspaceView } from '../../src/analysis/files.js';
+import { globToRegExp } from '../../src/analysis/glob.js';
 
 export type FixtureFile = { path: string; text: string };
 
@@ -20,8 +21,8 @@ export function fixtureWorkspace(files: FixtureFile[]): WorkspaceView {
 	return {
 		readFile: (path) => byPath.get(path),
 		listFiles: (glob) => {
-			const pattern = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
-			return [...byPath.keys()].filter((path) => pattern.test(path)).sort();
+			const pattern = globToRegExp(glob);
+			return pattern ? [...byPath.keys()].filter((path) => pattern.test(path)).sort() : [];
 		},
 	};
 }

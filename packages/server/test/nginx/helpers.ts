@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Span } from '../../src/analysis/text.js';
 import type { IncludeIo } from '../../src/analysis/formats/nginx/index.js';
+import { globToRegExp } from '../../src/analysis/glob.js';
 
 /** Span of the `nth` occurrence of `needle` in `text` (positions found by substring, not hard-coded). */
 export function spanOf(text: string, needle: string, nth = 0): Span {
@@ -33,23 +34,8 @@ export function memoryIo(files: Record<string, string>): IncludeIo & { reads: st
 
 /** `*`, `?` and `[…]` within one path segment, as glob(3) without flags (dotfiles included; the parser filters). */
 export function globMatcher(glob: string): (path: string) => boolean {
-	let source = '^';
-	for (let i = 0; i < glob.length; i++) {
-		const ch = glob[i]!;
-		if (ch === '*') source += '[^/]*';
-		else if (ch === '?') source += '[^/]';
-		else if (ch === '[') {
-			const close = glob.indexOf(']', i + 2);
-			if (close === -1) source += '\\[';
-			else {
-				const body = glob.slice(i + 1, close).replace(/\\/g, '\\\\');
-				source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-				i = close;
-			}
-		} else source += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-	}
-	const regex = new RegExp(`${source}$`);
-	return (path) => regex.test(path);
+	const regex = globToRegExp(glob);
+	return (path) => regex?.test(path) ?? false;
 }
 
 /** Real filesystem callbacks (tests only: the engine itself never touches the filesystem). */

@@ -18,6 +18,7 @@ The analysis engine does not know where the real configuration prefix is (a work
 against the configuration root, which is nginx's only choice. The first candidate that yields files wins.
 */
 import { basename, dirname, resolvePath } from '../../files.js';
+import { isGlob } from '../../glob.js';
 
 /** Callbacks through which the parser reads included files; it never touches the filesystem itself. */
 export type IncludeIo = {
@@ -37,10 +38,7 @@ export type IncludeResolution = {
 	found: boolean;
 };
 
-/** nginx switches to glob matching when the path contains any of `*?[` (`strpbrk(file, "*?[")`). */
-export function isGlob(path: string): boolean {
-	return /[*?[]/.test(path);
-}
+export { isGlob };
 
 /** Absolute candidates for an include path, in the order the parser tries them (see the module comment). */
 export function includeCandidates(path: string, includingFile: string, root: string | undefined): string[] {

@@ -4,6 +4,7 @@ proxies to Navidrome what happens to the user header there (proxies.md §3). The
 location; the nginx rules read the richer `NginxRoute`s through `nginxModel`.
 */
 import { basename, dirname, resolvePath } from '../../files.js';
+import { globToRegExp } from '../../glob.js';
 import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
 import { guessConfigRoot, isGlob, parseNginx, walkDirectives, type Directive, type NginxConfig } from '../../formats/nginx/index.js';
 import type { ParseContext } from '../../formats/handler.js';
@@ -288,27 +289,3 @@ function mapContainerInclude(include: Directive, file: string, deployment: Deplo
 	return [...found].sort();
 }
 
-/** `*`, `?` and `[…]` within one path segment; `undefined` for patterns long or starry enough to backtrack badly. */
-function globToRegExp(glob: string): RegExp | undefined {
-	if (glob.length > 1000 || glob.split('*').length > 6) return undefined;
-	let source = '^';
-	for (let i = 0; i < glob.length; i++) {
-		const ch = glob[i]!;
-		if (ch === '*') source += '[^/]*';
-		else if (ch === '?') source += '[^/]';
-		else if (ch === '[') {
-			const close = glob.indexOf(']', i + 2);
-			if (close === -1) source += '\\[';
-			else {
-				const body = glob.slice(i + 1, close).replace(/[\\\][]/g, '\\$&');
-				source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-				i = close;
-			}
-		} else source += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
-	}
-	try {
-		return new RegExp(`${source}$`);
-	} catch {
-		return undefined;
-	}
-}

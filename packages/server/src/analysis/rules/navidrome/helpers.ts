@@ -1,5 +1,5 @@
 /** Shared lookups for the Navidrome-side rules. */
-import { formatVersion, type ResolvedSetting, type SettingSource, type TrustedSourceEntry } from '@navidrome-extauth/core';
+import { formatVersion, type CidrInfo, type ResolvedSetting, type SettingSource, type TrustedSourceEntry } from '@navidrome-extauth/core';
 import type { Location } from '../../findings.js';
 import type { Deployment, NavidromeInstance } from '../../model/deployment.js';
 import { siteOf } from '../../model/navidrome.js';
@@ -73,4 +73,18 @@ function firstHost(subnet: string): string | undefined {
 /** With a unix: Address every peer is `@`, so IP entries can never match (navidrome-extauth.md §2, §8 item 5). */
 export function listensOnSocket(instance: NavidromeInstance): boolean {
 	return instance.intended.settings.address.value.startsWith('unix:');
+}
+
+/**
+Every honoured CIDR entry that can actually match (IP entries are dead on a UNIX socket), with where it is written:
+the walk the trust rules share.
+*/
+export function* liveCidrEntries(deployment: Deployment): Generator<{ instance: NavidromeInstance; entry: TrustedSourceEntry; cidr: CidrInfo; location: Location }> {
+	for (const instance of deployment.navidromes) {
+		const site = trustedSourcesSite(instance);
+		if (!site || listensOnSocket(instance)) continue;
+		for (const entry of instance.trust.entries) {
+			if (entry.honoured && entry.cidr) yield { instance, entry, cidr: entry.cidr, location: entryLocation(site, entry).location };
+		}
+	}
 }

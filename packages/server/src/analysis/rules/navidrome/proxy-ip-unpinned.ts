@@ -1,6 +1,6 @@
 import type { ComposeFile } from '../../formats/compose/types.js';
 import type { Rule } from '../rule.js';
-import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
+import { liveCidrEntries } from './helpers.js';
 
 export const proxyIpUnpinned: Rule = {
 	id: 'nd/proxy-ip-unpinned',
@@ -17,21 +17,14 @@ covering it, and trust \`172.30.0.10/32\`.
 Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
-		for (const instance of deployment.navidromes) {
-			if (!instance.compose) continue;
-			const site = trustedSourcesSite(instance);
-			if (!site || listensOnSocket(instance)) continue;
+		for (const { instance, cidr, location } of liveCidrEntries(deployment)) {
+			if (!instance.compose || cidr.includesLoopback || cidr.addressCount !== 1n || cidr.includesPublic) continue;
 			const pinned = pinnedAddresses(instance.compose);
-			for (const entry of instance.trust.entries) {
-				const cidr = entry.cidr;
-				if (!entry.honoured || !cidr || cidr.includesLoopback) continue;
-				if (cidr.addressCount !== 1n || cidr.includesPublic) continue;
-				if (pinned.has(cidr.first) || pinned.has(cidr.first.toLowerCase())) continue;
-				report({
-					location: entryLocation(site, entry).location,
-					message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${cidr.first} with ipv4_address: after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
-				});
-			}
+			if (pinned.has(cidr.first) || pinned.has(cidr.first.toLowerCase())) continue;
+			report({
+				location,
+				message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${cidr.first} with ipv4_address: after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
+			});
 		}
 	},
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
+import { liveCidrEntries } from './helpers.js';
 
 export const trustAll: Rule = {
 	id: 'nd/trust-all',
@@ -17,19 +17,14 @@ UNIX socket with \`@\`.
 Rests on navidrome-extauth.md §3.3 and §8 item 9, proxies.md §7 and §9 (ND-TRUST-ANY).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
-		for (const instance of deployment.navidromes) {
-			const site = trustedSourcesSite(instance);
-			if (!site || listensOnSocket(instance)) continue;
-			for (const entry of instance.trust.entries) {
-				const cidr = entry.cidr;
-				if (!entry.honoured || !cidr || !(cidr.coversAllIPv4 || cidr.coversAllIPv6)) continue;
-				const family = cidr.coversAllIPv4 ? 'IPv4' : 'IPv6';
-				const mapped = cidr.coversAllIPv4 && entry.text.includes(':') ? ' (a v4-mapped IPv6 range that Navidrome compares as IPv4)' : '';
-				report({
-					location: entryLocation(site, entry).location,
-					message: `'${entry.text}' trusts every ${family} peer${mapped}: anything that can reach Navidrome can send ${instance.intended.settings.userHeader.value}: admin and be logged in as any user. Trust only the proxy's address (/32).`,
-				});
-			}
+		for (const { instance, entry, cidr, location } of liveCidrEntries(deployment)) {
+			if (!(cidr.coversAllIPv4 || cidr.coversAllIPv6)) continue;
+			const family = cidr.coversAllIPv4 ? 'IPv4' : 'IPv6';
+			const mapped = cidr.coversAllIPv4 && entry.text.includes(':') ? ' (a v4-mapped IPv6 range that Navidrome compares as IPv4)' : '';
+			report({
+				location,
+				message: `'${entry.text}' trusts every ${family} peer${mapped}: anything that can reach Navidrome can send ${instance.intended.settings.userHeader.value}: admin and be logged in as any user. Trust only the proxy's address (/32).`,
+			});
 		}
 	},
 };

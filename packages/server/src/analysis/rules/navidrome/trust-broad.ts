@@ -1,7 +1,8 @@
 import { isTrustedSource } from '@navidrome-extauth/core';
 import type { Related } from '../../findings.js';
 import type { Rule } from '../rule.js';
-import { entryLocation, listensOnSocket, networkGateways, trustedSourcesSite } from './helpers.js';
+import type { NavidromeInstance } from '../../model/deployment.js';
+import { liveCidrEntries, networkGateways, type Gateway } from './helpers.js';
 
 export const trustBroad: Rule = {
 	id: 'nd/trust-broad',
@@ -19,30 +20,25 @@ export const trustBroad: Rule = {
 Rests on proxies.md §7 (default pools, gateway, userland-proxy) and §9 (ND-TRUST-BROAD).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
-		for (const instance of deployment.navidromes) {
-			const site = trustedSourcesSite(instance);
-			if (!site || listensOnSocket(instance)) continue;
-			const gateways = networkGateways(deployment, instance);
-			for (const entry of instance.trust.entries) {
-				const cidr = entry.cidr;
-				if (!entry.honoured || !cidr || cidr.coversAllIPv4 || cidr.coversAllIPv6 || cidr.includesPublic || cidr.includesLoopback) continue;
-				const fullLength = cidr.family === 'ipv4' ? 32 : 128;
-				if (cidr.prefixLength === fullLength) continue;
-				const gateway = gateways.find((g) => isTrustedSource(g.address, entry.text));
-				const reasons: string[] = [];
-				// Docker hands out /16 and /20 subnets from its pools: a range that wide is a whole network.
-				const wide = cidr.family === 'ipv4' ? cidr.prefixLength <= 20 : cidr.prefixLength <= 64;
-				if (wide && cidr.dockerDefaultPool) reasons.push(`overlaps Docker's default address pool ${cidr.dockerDefaultPool}`);
-				else if (wide) reasons.push(`covers ${cidr.addressCount.toLocaleString('en-US')} private addresses`);
-				if (gateway) reasons.push(`includes the gateway ${gateway.address} of network '${gateway.network}', the address docker-proxy connections arrive from`);
-				if (reasons.length === 0) continue;
-				const related: Related[] = gateway?.location ? [{ ...gateway.location, message: `Subnet of network '${gateway.network}'` }] : [];
-				report({
-					location: entryLocation(site, entry).location,
-					message: `'${entry.text}' ${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
-					related,
-				});
-			}
+		const gatewaysOf = new Map<NavidromeInstance, Gateway[]>();
+		for (const { instance, entry, cidr, location } of liveCidrEntries(deployment)) {
+			if (cidr.coversAllIPv4 || cidr.coversAllIPv6 || cidr.includesPublic || cidr.includesLoopback) continue;
+			if (cidr.prefixLength === (cidr.family === 'ipv4' ? 32 : 128)) continue;
+			if (!gatewaysOf.has(instance)) gatewaysOf.set(instance, networkGateways(deployment, instance));
+			const gateway = gatewaysOf.get(instance)!.find((g) => isTrustedSource(g.address, entry.text));
+			const reasons: string[] = [];
+			// Docker hands out /16 and /20 subnets from its pools: a range that wide is a whole network.
+			const wide = cidr.family === 'ipv4' ? cidr.prefixLength <= 20 : cidr.prefixLength <= 64;
+			if (wide && cidr.dockerDefaultPool) reasons.push(`overlaps Docker's default address pool ${cidr.dockerDefaultPool}`);
+			else if (wide) reasons.push(`covers ${cidr.addressCount.toLocaleString('en-US')} private addresses`);
+			if (gateway) reasons.push(`includes the gateway ${gateway.address} of network '${gateway.network}', the address docker-proxy connections arrive from`);
+			if (reasons.length === 0) continue;
+			const related: Related[] = gateway?.location ? [{ ...gateway.location, message: `Subnet of network '${gateway.network}'` }] : [];
+			report({
+				location,
+				message: `'${entry.text}' ${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
+				related,
+			});
 		}
 	},
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
+import { liveCidrEntries } from './helpers.js';
 
 export const trustPublic: Rule = {
 	id: 'nd/trust-public',
@@ -16,17 +16,12 @@ header and act as any user.
 Rests on proxies.md §9 (ND-TRUST-ANY) and §7.`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
-		for (const instance of deployment.navidromes) {
-			const site = trustedSourcesSite(instance);
-			if (!site || listensOnSocket(instance)) continue;
-			for (const entry of instance.trust.entries) {
-				const cidr = entry.cidr;
-				if (!entry.honoured || !cidr || cidr.coversAllIPv4 || cidr.coversAllIPv6 || !cidr.includesPublic) continue;
-				report({
-					location: entryLocation(site, entry).location,
-					message: `'${entry.text}' covers public addresses (${cidr.first} – ${cidr.last}): peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
-				});
-			}
+		for (const { entry, cidr, location } of liveCidrEntries(deployment)) {
+			if (cidr.coversAllIPv4 || cidr.coversAllIPv6 || !cidr.includesPublic) continue;
+			report({
+				location,
+				message: `'${entry.text}' covers public addresses (${cidr.first} – ${cidr.last}): peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
+			});
 		}
 	},
 };
