@@ -60,3 +60,22 @@ export type Finding = {
 export function severityRank(severity: Severity): number {
 	return severities.indexOf(severity);
 }
+
+/** A per-rule setting: a severity, or `off`. */
+export type RuleLevel = 'off' | Severity;
+
+const ruleLevelNames: Record<string, RuleLevel> = {
+	off: 'off',
+	none: 'off',
+	error: 'error',
+	warning: 'warning',
+	warn: 'warning',
+	info: 'information',
+	information: 'information',
+	hint: 'hint',
+};
+
+/** Reads a rule level as users write it (CLI `--rule`, editor settings): `off`, `error`, `warn(ing)`, `info(rmation)`, `hint`. */
+export function parseRuleLevel(text: string): RuleLevel | undefined {
+	return Object.hasOwn(ruleLevelNames, text) ? ruleLevelNames[text] : undefined;
+}

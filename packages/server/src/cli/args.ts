@@ -1,4 +1,5 @@
 /** Command-line arguments of `navidrome-extauth`. Parsing never throws; problems come back as `error`. */
+import { parseRuleLevel } from '../analysis/findings.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -8,16 +9,6 @@ export type CliArguments =
 	| { command: 'version' }
 	| { command: 'check'; paths: string[]; format: OutputFormat; options: AnalysisOptions }
 	| { command: 'error'; message: string };
-
-const severityNames: Record<string, 'off' | 'error' | 'warning' | 'information' | 'hint'> = {
-	off: 'off',
-	error: 'error',
-	warning: 'warning',
-	warn: 'warning',
-	info: 'information',
-	information: 'information',
-	hint: 'hint',
-};
 
 export const usage = `Usage: navidrome-extauth check [paths...] [options]
 
@@ -59,7 +50,7 @@ export function parseArguments(argv: readonly string[]): CliArguments {
 			case '--rule': {
 				const setting = value() ?? '';
 				const equals = setting.lastIndexOf('=');
-				const severity = severityNames[setting.slice(equals + 1)];
+				const severity = parseRuleLevel(setting.slice(equals + 1));
 				if (equals <= 0 || !severity) return { command: 'error', message: `--rule expects <rule-id>=off|error|warning|info (got '${setting}')` };
 				options.ruleSeverity = { ...options.ruleSeverity, [setting.slice(0, equals)]: severity };
 				break;

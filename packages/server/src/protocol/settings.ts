@@ -4,10 +4,11 @@ else from `initializationOptions` and `workspace/didChangeConfiguration` (Neovim
 is accepted; what cannot be read falls back to the defaults.
 */
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
+import { parseRuleLevel, type RuleLevel } from '../analysis/findings.js';
 
 export const settingsSection = 'navidrome-extauth';
 
-export type RuleLevel = 'off' | 'error' | 'warning' | 'information' | 'hint';
+export type { RuleLevel };
 
 export type ServerSettings = {
 	enable: boolean;
@@ -19,17 +20,6 @@ export type ServerSettings = {
 
 export const defaultSettings: ServerSettings = { enable: true, rules: {}, navidromeVersion: undefined, caddyVersion: undefined };
 
-const levels: Record<string, RuleLevel> = {
-	off: 'off',
-	none: 'off',
-	error: 'error',
-	warning: 'warning',
-	warn: 'warning',
-	info: 'information',
-	information: 'information',
-	hint: 'hint',
-};
-
 /**
 Reads our section from what a client sent: the section itself (`{ enable, rules, … }`), an object holding it under
 `navidrome-extauth` (or `settings.navidrome-extauth`), or flat dotted keys (`"navidrome-extauth.enable": false`).
@@ -40,7 +30,7 @@ export function readSettings(raw: unknown): ServerSettings {
 	const rules: Record<string, RuleLevel> = {};
 	if (isObject(section.rules)) {
 		for (const [id, level] of Object.entries(section.rules)) {
-			const mapped = typeof level === 'string' ? levels[level.trim().toLowerCase()] : undefined;
+			const mapped = typeof level === 'string' ? parseRuleLevel(level.trim().toLowerCase()) : undefined;
 			if (mapped && id.length > 0 && id.length < 200) rules[id] = mapped;
 		}
 	}

@@ -4,7 +4,8 @@ Caddy run as a child process group on its own port, and forged requests classifi
 */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { request, createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { acceptsConnections } from '../harness/net.js';
 
 /** `caddy version` when a 2.6.x binary is on PATH (the version the truth table was recorded with). */
 export function findCaddy(): string | undefined {
@@ -118,22 +119,11 @@ export async function startCaddy(configPath: string, port: number, env: CaddyEnv
 	const deadline = Date.now() + 15_000;
 	while (Date.now() < deadline) {
 		if (exited) throw new Error(`caddy exited before listening:\n${output}`);
-		if (await canConnect(port)) return { process: child, stop, output: () => output };
+		if (await acceptsConnections(port)) return { process: child, stop, output: () => output };
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 	await stop();
 	throw new Error(`caddy did not listen on ${port} within 15 s:\n${output}`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = connect({ host: '127.0.0.1', port });
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
 
 export type Probe = { status: number; reached: boolean; values: string[] };

@@ -7,11 +7,12 @@ image's own nginx.conf does. Processes are started and stopped by PID.
 */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseNginx, walkDirectives, type Directive } from '../../../src/analysis/formats/nginx/index.js';
 import type { AuthFlavour, Upstreams } from './upstreams.js';
+import { acceptsConnections } from '../../harness/net.js';
 
 export const headersMoreModule = '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so';
 
@@ -209,22 +210,11 @@ export async function startNginx(nginx: string, config: PreparedConfig, port: nu
 	const deadline = Date.now() + 10_000;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited early: ${errorLog()}`);
-		if (await accepts(port)) return { child, stop, errorLog };
+		if (await acceptsConnections(port)) return { child, stop, errorLog };
 		await new Promise((resolve) => setTimeout(resolve, 25));
 	}
 	await stop();
 	throw new Error(`nginx did not listen on 127.0.0.1:${port}: ${errorLog()}`);
-}
-
-function accepts(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = connect({ host: '127.0.0.1', port });
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
 
 export function removePrefix(config: PreparedConfig): void {
