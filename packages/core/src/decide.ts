@@ -7,8 +7,9 @@ import { analyzeEntry, quote } from './entries.js';
 import { findInvalidHeader, readHeader, similarHeaderNames } from './headers.js';
 import { lenientLeadingZero, lenientLongGroup, parseRemoteAddr, remoteAddrHost, scanIp } from './ip.js';
 import { classifyPath, type PathInfo } from './paths.js';
+import { reduceNetwork, scanCidr } from './cidr.js';
 import { compileTrustedSources, isTrustedSource } from './trusted-sources.js';
-import type { Decision, DecisionReason, ExtAuthConfig, ExtAuthRequest, RequestHeaders, TrustedSourceEntry } from './types.js';
+import type { Decision, DecisionReason, ExtAuthConfig, ExtAuthRequest, RequestHeaders, TrustedSourceEntry, TrustedSourcesMatcher } from './types.js';
 import { formatVersion, isAtLeast, parseVersion, type Version } from './version.js';
 
 const defaultUserHeader = 'Remote-User';
@@ -62,7 +63,7 @@ function decideChecked(request: ExtAuthRequest, config: ExtAuthConfig): Decision
 	if (remoteAddr === null || remoteAddr === undefined) return fallback('no-proxy-ip', explainNoProxyIp(context));
 
 	const automatic = autoSocket && remoteAddr === '@';
-	if (!automatic && !isTrustedSource(remoteAddr, list, { address })) return fallback('untrusted-peer', explainUntrusted(context, remoteAddr));
+	if (!automatic && !compiled(list).matcher.matches(remoteAddr, { address })) return fallback('untrusted-peer', explainUntrusted(context, remoteAddr));
 	const matchedEntry = automatic ? undefined : findMatchingEntry(context, remoteAddr);
 	const trust = explainTrust(context, remoteAddr, automatic, matchedEntry);
 
@@ -153,7 +154,7 @@ function explainUntrusted(context: Context, remoteAddr: string): string {
 	const tail = ` So Navidrome ignores the ${context.header} header, ${untrustedLog(context.version)} and falls back to its normal login${context.path.honoursHeader ? '' : ` (and ${context.path.reason} anyway)`}.`;
 	if (remoteAddr === '@') {
 		if (context.address?.startsWith('unix:')) {
-			const spaced = compileTrustedSources(context.list, { address: context.address }).entries.find((entry) => entry.problem === 'unix-socket-spacing');
+			const spaced = summary(context.list, context.address).socketSpacing;
 			const near = spaced ? `; ${quote(spaced.text)} has whitespace around it` : '';
 			return `The request came over Navidrome's UNIX socket (peer @), but no entry of ${name} is exactly @${near}.${tail}`;
 		}
@@ -167,15 +168,15 @@ function explainUntrusted(context: Context, remoteAddr: string): string {
 	}
 	const peer = parseRemoteAddr(remoteAddr);
 	if (!peer) return `${explainUnparsablePeer(remoteAddr)}${tail}`;
-	const matcher = compileTrustedSources(context.list, { address: context.address });
+	const list = summary(context.list, context.address);
 	const host = remoteAddrHost(remoteAddr) ?? remoteAddr;
 	const shownPeer = host === remoteAddr ? host : `${host} (from ${quote(remoteAddr)})`;
-	const ranges = matcher.entries.filter((entry) => entry.kind === 'cidr' && entry.honoured);
-	const sameFamily = ranges.filter((entry) => entry.cidr?.family === peer.comparedFamily);
+	const ranges = list.ranges;
+	const sameFamily = peer.comparedFamily === 'ipv4' ? list.v4 : list.v6;
 	let why: string;
-	if (ranges.length === 0) {
+	if (ranges.count === 0) {
 		why = `${name} (${quote(context.list)}) has no valid CIDR entry, so Navidrome trusts no IP peer at all.`;
-	} else if (sameFamily.length === 0) {
+	} else if (sameFamily.count === 0) {
 		why =
 			peer.comparedFamily === 'ipv4'
 				? `The peer ${shownPeer} is ${peer.family === 'ipv6' ? 'an IPv4-mapped address, compared as IPv4' : 'an IPv4 address'}, but ${name} only has IPv6 ranges (${listRanges(ranges)}), and IPv6 ranges such as ::/0 never match IPv4 peers.`
@@ -183,22 +184,124 @@ function explainUntrusted(context: Context, remoteAddr: string): string {
 	} else {
 		why = `The peer ${shownPeer} is not inside any range of ${name} (${listRanges(sameFamily)}).`;
 	}
-	return `${why}${ignoredEntryHint(matcher.entries, remoteAddr)}${tail}`;
+	return `${why}${ignoredEntryHint(list, remoteAddr)}${tail}`;
 }
 
-function listRanges(entries: TrustedSourceEntry[]): string {
-	const shown = entries.slice(0, 5).map((entry) => entry.cidr?.normalized ?? entry.text);
-	return entries.length > 5 ? `${shown.join(', ')} and ${entries.length - 5} more` : shown.join(', ');
+function listRanges(ranges: RangeSample): string {
+	const shown = ranges.first.map((entry) => entry.cidr?.normalized ?? entry.text);
+	return ranges.count > shownRanges ? `${shown.join(', ')} and ${ranges.count - shownRanges} more` : shown.join(', ');
 }
 
 /** Point at an ignored entry that was probably meant to trust this peer, else at the first ignored entry. */
-function ignoredEntryHint(entries: readonly TrustedSourceEntry[], remoteAddr: string): string {
-	const ignored = entries.filter((entry) => !entry.honoured && entry.message);
-	const meant = ignored.find((entry) => entry.suggestion !== undefined && isTrustedSource(remoteAddr, entry.suggestion));
+function ignoredEntryHint(list: ListSummary, remoteAddr: string): string {
+	const meant = list.suggested.find((entry) => isTrustedSource(remoteAddr, entry.suggestion!));
 	if (meant) return ` Note: ${meant.message} Writing it as ${meant.suggestion} would trust this peer.`;
-	const first = ignored[0];
+	const first = list.firstIgnored;
 	if (!first) return '';
-	return ignored.length === 1 ? ` Note: ${first.message}` : ` Note: ${ignored.length} entries are ignored; for example, ${first.message}`;
+	return list.ignored === 1 ? ` Note: ${first.message}` : ` Note: ${list.ignored} entries are ignored; for example, ${first.message}`;
+}
+
+// ─── The list, compiled once per distinct value ──────────────────────────────────────────────────
+
+/** Ranges shown in an explanation, and how many there are. */
+type RangeSample = { first: TrustedSourceEntry[]; count: number };
+
+/** What explanations need from a list, read in one pass without an entry object per entry. */
+type ListSummary = {
+	/** Honoured CIDR entries, all and by the family they are compared as. */
+	ranges: RangeSample;
+	v4: RangeSample;
+	v6: RangeSample;
+	/** Entries Navidrome never matches, and the first of them. */
+	ignored: number;
+	firstIgnored: TrustedSourceEntry | undefined;
+	/** Ignored entries with a suggested rewrite, in list order, among the first `maxExplained` explained. */
+	suggested: TrustedSourceEntry[];
+	/** The first `@` written with whitespace around it. */
+	socketSpacing: TrustedSourceEntry | undefined;
+};
+
+type CompiledList = { matcher: TrustedSourcesMatcher; summaries: Map<string | undefined, ListSummary> };
+
+const shownRanges = 5;
+/** Invalid entries explained one by one; the rest of a huge list is only counted. */
+const maxExplained = 1000;
+/** The last few lists, most recently used last, up to a total length (a list longer than that is not kept). */
+const cache = new Map<string, CompiledList>();
+const maxCachedLists = 16;
+const maxCachedLength = 4 * 1024 * 1024;
+let cachedLength = 0;
+
+function compiled(list: string): CompiledList {
+	const hit = cache.get(list);
+	if (hit) {
+		cache.delete(list);
+		cache.set(list, hit);
+		return hit;
+	}
+	const entry: CompiledList = { matcher: compileTrustedSources(list), summaries: new Map() };
+	if (list.length > maxCachedLength) return entry;
+	cache.set(list, entry);
+	cachedLength += list.length;
+	for (const [oldest] of cache) {
+		if (cache.size <= maxCachedLists && cachedLength <= maxCachedLength) break;
+		cache.delete(oldest);
+		cachedLength -= oldest.length;
+	}
+	return entry;
+}
+
+function summary(list: string, address: string | undefined): ListSummary {
+	const { summaries } = compiled(list);
+	let found = summaries.get(address);
+	if (!found) {
+		found = summarize(list, address);
+		if (summaries.size >= 4) summaries.clear();
+		summaries.set(address, found);
+	}
+	return found;
+}
+
+const scratch = new Uint32Array(4);
+
+function summarize(list: string, address: string | undefined): ListSummary {
+	const out: ListSummary = { ranges: { first: [], count: 0 }, v4: { first: [], count: 0 }, v6: { first: [], count: 0 }, ignored: 0, firstIgnored: undefined, suggested: [], socketSpacing: undefined };
+	const socketHonoured = address === undefined || address.startsWith('unix:');
+	let explained = 0;
+	let start = 0;
+	for (;;) {
+		let end = list.indexOf(',', start);
+		if (end < 0) end = list.length;
+		const parsed = end > start ? scanCidr(list, start, end, scratch) : -1;
+		if (parsed >= 0) {
+			const family = reduceNetwork(parsed >> 8, parsed & 0xff, scratch) >= 0 ? out.v4 : out.v6;
+			if (out.ranges.count < shownRanges || family.count < shownRanges) {
+				const entry = analyzeEntry(list.slice(start, end), start, address);
+				if (out.ranges.count < shownRanges) out.ranges.first.push(entry);
+				if (family.count < shownRanges) family.first.push(entry);
+			}
+			out.ranges.count++;
+			family.count++;
+		} else if (end - start === 1 && list.charCodeAt(start) === 0x40) {
+			if (!socketHonoured) {
+				out.ignored++;
+				out.firstIgnored ??= analyzeEntry('@', start, address);
+			}
+		} else {
+			out.ignored++;
+			const text = list.slice(start, end);
+			const spaced = out.socketSpacing === undefined && text.trim() === '@';
+			if (spaced || out.firstIgnored === undefined || (end > start && explained < maxExplained)) {
+				explained++;
+				const entry = analyzeEntry(text, start, address);
+				out.firstIgnored ??= entry;
+				if (entry.suggestion !== undefined && explained <= maxExplained) out.suggested.push(entry);
+				if (spaced) out.socketSpacing = entry;
+			}
+		}
+		if (end === list.length) return out;
+		start = end + 1;
+	}
 }
 
 function explainUnparsablePeer(remoteAddr: string): string {

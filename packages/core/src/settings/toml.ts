@@ -71,7 +71,8 @@ export type TomlErrorCode =
 	| 'invalid-value'
 	| 'invalid-character'
 	| 'trailing-content'
-	| 'duplicate-key';
+	| 'duplicate-key'
+	| 'too-many-errors';
 
 export type TomlError = {
 	code: TomlErrorCode;
@@ -107,6 +108,8 @@ type Context = {
 };
 
 const maxTokenLength = 4096;
+/** Errors kept per scan; past that one `too-many-errors` entry counts the rest (a file of junk has one per line). */
+export const maxTomlErrors = 200;
 /** Deeper inline tables are kept as raw text, so hostile input cannot exhaust the stack. */
 const maxInlineDepth = 32;
 const decimalInteger = /^[+-]?(?:0|[1-9](?:_?\d)*)$/;
@@ -179,6 +182,9 @@ class Scanner {
 	private arrayPath: string[] | undefined;
 	private arrayScope = '';
 	private inlineDepth = 0;
+	/** Errors past `maxTomlErrors`, and where the first of them was. */
+	private droppedErrors = 0;
+	private firstDropped = { start: 0, end: 0 };
 
 	constructor(
 		private readonly text: string,
@@ -204,6 +210,9 @@ class Scanner {
 			const ok = c === Char.OpenBracket ? this.header() : this.keyValue();
 			if (ok) this.expectLineEnd();
 			else this.pos = this.lineEnd(this.pos);
+		}
+		if (this.droppedErrors > 0) {
+			this.out.errors.push({ code: 'too-many-errors', message: `Too many syntax errors: ${this.droppedErrors} more are not shown.`, ...this.firstDropped });
 		}
 	}
 
@@ -688,7 +697,12 @@ class Scanner {
 
 	private error(code: TomlErrorCode, message: string, start: number, end: number): void {
 		const s = Math.max(0, Math.min(start, this.n));
-		this.out.errors.push({ code, message, start: s, end: Math.max(s, Math.min(end, this.n)) });
+		const span = { start: s, end: Math.max(s, Math.min(end, this.n)) };
+		if (this.out.errors.length >= maxTomlErrors) {
+			if (this.droppedErrors++ === 0) this.firstDropped = span;
+			return;
+		}
+		this.out.errors.push({ code, message, ...span });
 	}
 }
 
