@@ -8,8 +8,9 @@ written in the docs, all lower case, all upper case or capitalised (`PathPrefix`
 (`pkg/muxer/http/mux.go` `GetRulePriority`: `len(rule)`).
 
 `evaluateRule` answers whether a concrete request matches, in three values: a matcher this analysis cannot decide
-(`ClientIP`, a regular expression JavaScript cannot run) is `maybe`.
+(`ClientIP`, a regular expression the RE2 port cannot run) is `maybe`.
 */
+import { compileGoRegexp, type GoRegexp } from '../../regexp/index.js';
 import type { Span } from '../../text.js';
 
 /** Matchers of Traefik v3 and the v2 syntax, by canonical name. */
@@ -362,56 +363,32 @@ function queryMatch(args: readonly string[], probe: Probe): Truth {
 	return truth(single ? test(pairs[0]!) : pairs.every(test));
 }
 
-const regexpCache = new Map<string, RegExp | null>();
-
-/** Go RE2 patterns mostly run as JavaScript; v2 `{name:re}` host templates are anchored. Unknown syntax is `maybe`. */
+/** Go RE2 patterns on the linear-time port (analysis/regexp, which caches); v2 `{name:re}` host templates are anchored. Unsupported syntax is `maybe`. */
 function regexpTest(pattern: string, subject: string, template: boolean): Truth {
-	const key = `${template ? 't' : 'r'}${pattern}`;
-	let compiled = regexpCache.get(key);
-	if (compiled === undefined) {
-		compiled = compileGoRegexp(pattern, template);
-		if (regexpCache.size > 500) regexpCache.clear();
-		regexpCache.set(key, compiled);
-	}
-	if (!compiled || subject.length > 2000) return 'maybe';
-	return truth(compiled.test(subject));
+	const matched = compileRulePattern(pattern, template)?.matches(subject);
+	return matched === undefined ? 'maybe' : truth(matched);
 }
 
-function compileGoRegexp(pattern: string, template: boolean): RegExp | null {
-	if (pattern.length > 500) return null;
-	let source = pattern;
-	let flags = '';
-	if (template) {
-		// `{subdomain:[a-z]+}.example.com` → `^(?:[a-z]+)\.example\.com$`; `{name}` is one host label.
-		let out = '';
-		let index = 0;
-		while (index < source.length) {
-			const char = source[index]!;
-			if (char === '{') {
-				const close = source.indexOf('}', index);
-				if (close < 0) return null;
-				const body = source.slice(index + 1, close);
-				const colon = body.indexOf(':');
-				out += colon < 0 ? '[^.]+' : `(?:${body.slice(colon + 1)})`;
-				index = close + 1;
-				continue;
-			}
-			out += /[.*+?^${}()|[\]\\]/.test(char) ? `\\${char}` : char;
-			index++;
+function compileRulePattern(pattern: string, template: boolean): GoRegexp | undefined {
+	if (!template) return compileGoRegexp(pattern);
+	// `{subdomain:[a-z]+}.example.com` → `^(?:[a-z]+)\.example\.com$`; `{name}` is one host label.
+	let out = '';
+	let index = 0;
+	while (index < pattern.length) {
+		const char = pattern[index]!;
+		if (char === '{') {
+			const close = pattern.indexOf('}', index);
+			if (close < 0) return undefined;
+			const body = pattern.slice(index + 1, close);
+			const colon = body.indexOf(':');
+			out += colon < 0 ? '[^.]+' : `(?:${body.slice(colon + 1)})`;
+			index = close + 1;
+			continue;
 		}
-		source = `^${out}$`;
+		out += /[.*+?^${}()|[\]\\]/.test(char) ? `\\${char}` : char;
+		index++;
 	}
-	if (source.startsWith('(?i)')) {
-		flags = 'i';
-		source = source.slice(4);
-	}
-	if (/\(\?[a-zA-Z]/.test(source.replace(/\(\?P</g, '(?<'))) return null;
-	source = source.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$').replace(/\\A/g, '^');
-	try {
-		return new RegExp(source, flags);
-	} catch {
-		return null;
-	}
+	return compileGoRegexp(`^${out}$`);
 }
 
 /** Literal values a rule tests, to build probe requests from. */

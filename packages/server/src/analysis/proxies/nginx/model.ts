@@ -4,7 +4,7 @@ proxies to Navidrome what happens to the user header there (proxies.md §3). The
 location; the nginx rules read the richer `NginxRoute`s through `nginxModel`.
 */
 import { basename, dirname, resolvePath } from '../../files.js';
-import { globToRegExp } from '../../glob.js';
+import { compileGlob } from '../../glob.js';
 import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
 import { guessConfigRoot, isGlob, parseNginx, walkDirectives, type Directive, type NginxConfig } from '../../formats/nginx/index.js';
 import type { ParseContext } from '../../formats/handler.js';
@@ -280,7 +280,7 @@ function mapContainerInclude(include: Directive, file: string, deployment: Deplo
 	const found = new Set<string>();
 	for (const hostPath of hostPaths) {
 		if (isGlob(hostPath)) {
-			const pattern = globToRegExp(hostPath);
+			const pattern = compileGlob(hostPath);
 			for (const candidate of [...safeList(context, hostPath), ...nginxFiles]) {
 				if (pattern?.test(candidate) && !basename(candidate).startsWith('.')) found.add(candidate);
 			}

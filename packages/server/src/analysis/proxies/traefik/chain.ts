@@ -13,6 +13,7 @@ import { canonicalHeaderName } from '@navidrome-extauth/core';
 import type { Location } from '../../findings.js';
 import { splitQualified } from '../../formats/traefik/dynamic.js';
 import type { ListValue } from '../../formats/traefik/index.js';
+import { compileGoRegexp } from '../../regexp/index.js';
 import type { ChainStep, HeaderAnalysis, MiddlewareRef, TraefikMiddleware } from './model.js';
 
 const maxChainDepth = 10;
@@ -97,22 +98,10 @@ export function forwardAuthCovers(step: ChainStep, canonical: string): { covers:
 	return { covers: false, how: undefined, location: undefined };
 }
 
-/** Go `regexp.MatchString` (partial match) where JavaScript can run the pattern; `undefined` when it cannot. */
+/** Go `regexp.MatchString` (partial match) on the linear-time RE2 port; `undefined` for syntax it does not support. */
 export function goRegexpMatches(pattern: string, subject: string): boolean | undefined {
-	if (pattern.length > 1000 || subject.length > 256) return undefined;
-	let source = pattern;
-	let flags = '';
-	if (source.startsWith('(?i)')) {
-		flags = 'i';
-		source = source.slice(4);
-	}
-	source = source.replace(/\(\?P</g, '(?<');
-	if (/\(\?[a-zA-Z]/.test(source)) return undefined;
-	try {
-		return new RegExp(source.replace(/\\z/g, '$').replace(/\\A/g, '^'), flags).test(subject);
-	} catch {
-		return undefined;
-	}
+	if (subject.length > 1024) return undefined;
+	return compileGoRegexp(pattern)?.matches(subject);
 }
 
 /** The `customRequestHeaders` entry of a headers middleware that names `canonical`, last one winning. */
