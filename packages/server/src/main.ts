@@ -10,7 +10,13 @@ const usage = 'Usage: navidrome-extauth-server --stdio | --node-ipc';
 function start(argv: string[]): void {
 	let connection: Connection;
 	if (argv.includes('--stdio')) {
-		connection = listenOnStreams(process.stdin, process.stdout).connection;
+		// After a framing error no later byte can be trusted to start a message (protocol/json-rpc.ts): exit 1, and the
+		// client restarts the server. stderr goes to the client's log (pipe writes are synchronous on Linux).
+		const onFramingError = (error: Error): void => {
+			process.stderr.write(`navidrome-extauth: ${error.message}; exiting\n`);
+			process.exit(1);
+		};
+		connection = listenOnStreams(process.stdin, process.stdout, undefined, { onFramingError }).connection;
 		// Without a client there is nothing left to serve.
 		process.stdin.on('end', () => process.exit(0));
 	} else if (argv.includes('--node-ipc') && typeof process.send === 'function') {

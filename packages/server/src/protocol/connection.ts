@@ -1,7 +1,7 @@
 /** Wiring only: one line per LSP message, from the connection to the `Server` method that handles it. */
 import { createConnection, DidChangeWorkspaceFoldersNotification, IPCMessageReader, IPCMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { connectionClient } from './client.js';
-import { createStrictStreamTransport } from './json-rpc.js';
+import { createStrictStreamTransport, lifecycleReader, type StreamTransportOptions } from './json-rpc.js';
 import { Server, type ServerOptions } from './server.js';
 
 export function listen(connection: Connection, options?: ServerOptions): Server {
@@ -30,16 +30,17 @@ export function listen(connection: Connection, options?: ServerOptions): Server 
 	return server;
 }
 
-/** A server over two streams (stdio, or in-process pairs in tests) with strict JSON-RPC error answers. */
-export function listenOnStreams(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options?: ServerOptions): { connection: Connection; server: Server } {
-	const { reader, writer } = createStrictStreamTransport(input, output);
-	const connection = createConnection(reader, writer);
+/** A server over two streams (stdio, or in-process pairs in tests) with strict framing, JSON-RPC error answers and lifecycle. */
+export function listenOnStreams(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options?: ServerOptions, transport?: StreamTransportOptions): { connection: Connection; server: Server } {
+	const { reader, writer } = createStrictStreamTransport(input, output, transport);
+	const connection = createConnection(lifecycleReader(reader, writer), writer);
 	return { connection, server: listen(connection, options) };
 }
 
-/** A server over Node IPC (`--node-ipc`, as VS Code's client starts it). */
+/** A server over Node IPC (`--node-ipc`, as VS Code's client starts it; no framing), with the same lifecycle. */
 export function listenOnIpc(options?: ServerOptions): { connection: Connection; server: Server } {
-	const connection = createConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+	const writer = new IPCMessageWriter(process);
+	const connection = createConnection(lifecycleReader(new IPCMessageReader(process), writer), writer);
 	return { connection, server: listen(connection, options) };
 }
 
