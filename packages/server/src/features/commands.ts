@@ -10,7 +10,9 @@ import { ruleDocsUrl } from '../analysis/rules/rule.js';
 import { LineIndex, type Range, type Span } from '../analysis/text.js';
 import { instancesOfDocument } from './context.js';
 import { ruleMarkdown } from './markdown.js';
-import { describeSource, effectiveSetting, hiddenValue, isSecretSetting } from './settings-info.js';
+import { instanceSecrets } from '../analysis/model/navidrome.js';
+import { maskUrlPasswords, redact, type Secret } from '../analysis/secrets.js';
+import { describeSource, effectiveSetting, visibleValue } from './settings-info.js';
 
 export type RuleDocumentation = { ruleId: string; markdown: string; url: string };
 
@@ -37,7 +39,7 @@ export type SimulateArguments = {
 
 export type SimulationResult = {
 	instance: InstanceSummary | null;
-	/** The inputs `decide()` was given (no secrets among them). */
+	/** The inputs `decide()` was given; values that came through secret-looking variables are shown as `(hidden: …)`. */
 	config: { trustedSources: string; userHeader: string; address: string; navidromeVersion: string | undefined };
 	decision: Decision;
 };
@@ -74,14 +76,30 @@ export function simulateRequest(analysis: AnalysisResult | undefined, documentPa
 		navidromeVersion: instance?.version ? formatVersion(instance.version) : undefined,
 	};
 	const decision = decide({ remoteAddr: args.peer, headers: args.headers, ...(args.path === undefined ? {} : { path: args.path }) }, config);
-	return { instance: instance ? summary(instance) : null, config, decision };
+	const secrets = instance ? instanceSecrets(instance) : [];
+	if (secrets.length === 0) return { instance: instance ? summary(instance) : null, config, decision };
+	return { instance: summary(instance!), config: hideSecrets(config, secrets), decision: hideSecrets(decision, secrets) };
+}
+
+/** A copy of plain data with every secret in its strings replaced by the placeholder (a string that cannot be cleaned becomes `(hidden)`). */
+function hideSecrets<T>(value: T, secrets: readonly Secret[]): T {
+	if (typeof value === 'string') {
+		return (redact(value, secrets) ?? '(hidden)') as T;
+	}
+	if (Array.isArray(value)) return value.map((item) => hideSecrets(item, secrets)) as T;
+	if (typeof value === 'object' && value !== null) {
+		const out: Record<string, unknown> = {};
+		for (const [key, item] of Object.entries(value)) out[key] = hideSecrets(item, secrets);
+		return out as T;
+	}
+	return value;
 }
 
 export type EffectiveSettingValue = {
 	key: string;
 	envName: string;
 	tomlKey: string;
-	/** Display text of the value; `(hidden)` for secrets. */
+	/** Display text of the value: `(hidden)` for secret settings, `(hidden: from ${VAR} in .env:3)` for values through secret-looking variables, URL passwords as `***`. */
 	value: string;
 	hidden: boolean;
 	/** The catalog key whose input supplied the value (a legacy name when the legacy value won). */
@@ -107,14 +125,14 @@ export function effectiveSettings(analysis: AnalysisResult | undefined, document
 			const setting = effectiveSetting(instance.settings.settings, doc.key);
 			if (!setting) continue;
 			const source = describeSource(instance, setting.source);
-			const hidden = isSecretSetting(doc, doc.envName, source.name);
+			const shown = visibleValue(doc, source, setting.value);
 			const location = source.location;
 			values.push({
 				key: doc.key,
 				envName: doc.envName,
 				tomlKey: doc.tomlKey,
-				value: hidden ? hiddenValue : typeof setting.value === 'string' ? setting.value : String(setting.value),
-				hidden,
+				value: shown.hidden ? shown.text : typeof setting.value === 'string' ? maskUrlPasswords(setting.value) : String(setting.value),
+				hidden: shown.hidden,
 				fromKey: setting.fromKey,
 				source: { kind: source.kind, name: source.name, file: location?.file, span: location?.span, range: location ? rangeOf(location.file, location.span) : undefined },
 			});

@@ -4,6 +4,7 @@ user header and `@` for TrustedSources when Navidrome listens on a UNIX socket, 
 forwardauth and headers middlewares in compose `labels`.
 */
 import { findSetting, formatVersion, settingsCatalog, type SettingDoc } from '@navidrome-extauth/core';
+import { siteOf } from '../analysis/model/navidrome.js';
 import type { Span } from '../analysis/text.js';
 import { clamped, instancesFor, placeOf, type FeatureContext } from './context.js';
 import { code } from './markdown.js';
@@ -184,7 +185,11 @@ function labelKeys(context: FeatureContext, place: CursorPlace, service: string 
 	}
 	if (names.size === 0) names.add('auth');
 	const headers = new Set<string>(['Remote-User']);
-	for (const instance of context.analysis?.deployment.navidromes ?? []) headers.add(instance.intended.settings.userHeader.value || 'Remote-User');
+	for (const instance of context.analysis?.deployment.navidromes ?? []) {
+		// A header name that came through a secret-looking variable is never offered (it would be shown).
+		const setting = instance.intended.settings.userHeader;
+		if (setting.source.kind === 'default' || !siteOf(instance, setting.source)?.secret) headers.add(setting.value || 'Remote-User');
+	}
 	const rest = place.line.text.slice(span.end - place.line.start).trim();
 	const suffix = rest !== '' ? '' : form === 'map' ? ': ' : '=';
 	const results: CompletionResult[] = [];

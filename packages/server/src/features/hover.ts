@@ -4,10 +4,13 @@ TrustedSources entry covers or why Navidrome ignores it, what a proxy directive 
 documentation of a finding's rule.
 */
 import type { Span } from '../analysis/text.js';
+import { findSetting } from '@navidrome-extauth/core';
+import { siteOf } from '../analysis/model/navidrome.js';
 import { findRule } from '../analysis/rules/index.js';
 import { contains } from './text-context.js';
 import { clamped, settingAt, trustedEntryAt, type FeatureContext } from './context.js';
 import { effectiveValueMarkdown, entryMarkdown, routeMarkdown, ruleMarkdown, settingMarkdown } from './markdown.js';
+import { describeSource, visibleValue } from './settings-info.js';
 
 export type HoverResult = {
 	markdown: string;
@@ -34,7 +37,9 @@ function hoverChecked(context: FeatureContext): HoverResult | undefined {
 
 	const entry = trustedEntryAt(context);
 	if (entry) {
-		sections.push(entryMarkdown(entry.entry, entry.instance, entry.addressKnown));
+		const source = entry.instance?.intended.settings.trustedSources.source;
+		const secret = entry.instance && source ? siteOf(entry.instance, source)?.secret : undefined;
+		sections.push(entryMarkdown(entry.entry, entry.instance, entry.addressKnown, secret));
 		claim(entry.location.span);
 	} else {
 		const setting = settingAt(context);
@@ -50,7 +55,8 @@ function hoverChecked(context: FeatureContext): HoverResult | undefined {
 		const onHeader = route.header.locations.find((location) => location.file === context.path && contains(location.span, context.offset));
 		const onRoute = route.location.file === context.path && contains(route.location.span, context.offset);
 		if (!onHeader && !(onRoute && sections.length === 0)) continue;
-		const header = route.target?.settings.settings.userHeader.value ?? 'Remote-User';
+		const setting = route.target?.settings.settings.userHeader;
+		const header = route.target && setting ? visibleValue(findSetting('ExtAuth.UserHeader'), describeSource(route.target, setting.source), setting.value).text : 'Remote-User';
 		sections.push(routeMarkdown(route, header));
 		claim(onHeader ? onHeader.span : route.location.span);
 	}

@@ -5,7 +5,8 @@ import type { Location } from '../analysis/findings.js';
 import type { HeaderFate, NavidromeInstance, ProxyRoute } from '../analysis/model/deployment.js';
 import type { Rule } from '../analysis/rules/rule.js';
 import { ruleDocsUrl } from '../analysis/rules/rule.js';
-import { describeInstanceVersion, describeSource, displayValue, effectiveSetting, hiddenValue, isSecretSetting } from './settings-info.js';
+import { hiddenText, maskUrlPasswords, type SecretMark } from '../analysis/secrets.js';
+import { describeInstanceVersion, describeSource, displayValue, effectiveSetting, hiddenValue, visibleValue } from './settings-info.js';
 
 /** Inline code that survives backticks and newlines in user text. */
 export function code(text: string): string {
@@ -75,12 +76,13 @@ export function effectiveValueMarkdown(doc: SettingDoc, instances: NavidromeInst
 		const setting = effectiveSetting(instance.settings.settings, doc.key);
 		if (!setting) continue;
 		const source = describeSource(instance, setting.source);
-		const secret = isSecretSetting(doc, source.name, doc.envName);
-		const value = secret ? hiddenValue : code(displayValue(setting.value));
+		const shown = visibleValue(doc, source, setting.value);
+		const secret = shown.hidden;
+		const value = secret ? shown.text : code(shown.text);
 		const origin = source.kind === 'default' ? 'the default' : `${code(source.name ?? '')}${source.keyLocation ? ` in ${describeLocation(from, source.keyLocation, readText)}` : ''}`;
 		let line = `- ${code(instance.id)} (${describeInstanceVersion(instance)}): ${value}, from ${origin}`;
 		const intended = effectiveSetting(instance.intended.settings, doc.key);
-		if (intended && !secret && intended.value !== setting.value) line += `; the newest release would use ${code(displayValue(intended.value))}`;
+		if (intended && !secret && intended.value !== setting.value) line += `; the newest release would use ${code(maskUrlPasswords(displayValue(intended.value)))}`;
 		lines.push(line);
 	}
 	return lines.length > 0 ? `**Effective value**\n\n${lines.join('\n')}` : undefined;
@@ -88,7 +90,9 @@ export function effectiveValueMarkdown(doc: SettingDoc, instances: NavidromeInst
 
 // ─── TrustedSources entries ──────────────────────────────────────────────────────────────────────
 
-export function entryMarkdown(entry: TrustedSourceEntry, instance: NavidromeInstance | undefined, addressKnown: boolean): string {
+export function entryMarkdown(entry: TrustedSourceEntry, instance: NavidromeInstance | undefined, addressKnown: boolean, secret?: SecretMark): string {
+	// An entry of a value that came through a secret-looking variable: say where it comes from, nothing about its text.
+	if (secret) return `**TrustedSources entry** ${hiddenText({ secret })}${instance ? ` of ${code(instance.id)}` : ''}\n\n${entry.honoured ? 'Navidrome honours this entry.' : '**Navidrome ignores this entry.**'}`;
 	const title = `**TrustedSources entry** ${code(entry.text)}${instance ? ` of ${code(instance.id)}` : ''}`;
 	if (!entry.honoured) {
 		const suggestion = entry.suggestion === undefined ? '' : entry.suggestion === '' ? ' Remove it.' : ` Write ${code(entry.suggestion)} instead.`;

@@ -6,6 +6,9 @@ import { formatVersion, type EffectiveSettings, type ResolvedSetting, type Setti
 import type { Location } from '../analysis/findings.js';
 import type { NavidromeInstance } from '../analysis/model/deployment.js';
 import { siteOf } from '../analysis/model/navidrome.js';
+import { hiddenText, isSecretName, isSecretValue, maskUrlPasswords, type SecretMark } from '../analysis/secrets.js';
+
+export { isSecretName } from '../analysis/secrets.js';
 
 const fields: Record<SettingKey, keyof EffectiveSettings> = {
 	'ExtAuth.TrustedSources': 'trustedSources',
@@ -30,18 +33,23 @@ export function effectiveSetting(settings: EffectiveSettings, key: SettingKey): 
 	return value && typeof value === 'object' && 'source' in value ? (value as ResolvedSetting<unknown>) : undefined;
 }
 
-/** Names whose values must never be shown: `*_SECRET`, `*_PASSWORD`, `*TOKEN*`, `*_KEY` (and the catalog's own secrets). */
-export function isSecretName(name: string): boolean {
-	const upper = String(name).toUpperCase().replace(/[.\-]/g, '_');
-	return upper.endsWith('SECRET') || upper.endsWith('PASSWORD') || upper.includes('TOKEN') || upper.endsWith('_KEY') || upper.endsWith('ENCRYPTIONKEY');
-}
-
 export function isSecretSetting(doc: SettingDoc | undefined, ...names: Array<string | undefined>): boolean {
 	if (doc?.secret) return true;
 	return names.some((name) => name !== undefined && isSecretName(name));
 }
 
 export const hiddenValue = '(hidden)';
+
+/**
+A setting's value as a user may see it: `(hidden)` for a secret setting, `(hidden: from ${VAR} in .env:3)` for a value
+that came through a secret-looking variable, else the value with URL passwords masked. `text` is `undefined` when
+hidden; otherwise it is the display text (see `displayValue`).
+*/
+export function visibleValue(doc: SettingDoc | undefined, source: SourceDescription, value: unknown): { text: string; hidden: boolean } {
+	const origin = { secretSetting: isSecretSetting(doc, doc?.envName, source.name), secret: source.secret };
+	if (isSecretValue(origin)) return { text: hiddenText(origin), hidden: true };
+	return { text: maskUrlPasswords(displayValue(value)), hidden: false };
+}
 
 /** A value for display: strings as written (empty shown as such), others as JSON. */
 export function displayValue(value: unknown): string {
@@ -57,12 +65,14 @@ export type SourceDescription = {
 	/** Where it is written, when known (the value's text; for env vars possibly a `.env` file). */
 	location: Location | undefined;
 	keyLocation: Location | undefined;
+	/** The value came through a secret-looking variable. */
+	secret: SecretMark | undefined;
 };
 
 export function describeSource(instance: NavidromeInstance, source: SettingSource): SourceDescription {
-	if (source.kind === 'default') return { kind: 'default', name: undefined, location: undefined, keyLocation: undefined };
+	if (source.kind === 'default') return { kind: 'default', name: undefined, location: undefined, keyLocation: undefined, secret: undefined };
 	const site = siteOf(instance, source);
-	return { kind: source.kind, name: source.kind === 'env' ? source.name : source.key, location: site?.location, keyLocation: site?.keyLocation };
+	return { kind: source.kind, name: source.kind === 'env' ? source.name : source.key, location: site?.location, keyLocation: site?.keyLocation, secret: site?.secret };
 }
 
 /** "0.58.0 (image tag)" / "newest release assumed". */

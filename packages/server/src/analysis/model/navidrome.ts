@@ -6,7 +6,8 @@ import { compareVersions, compileTrustedSources, newestNavidromeRelease, parseVe
 import type { Location } from '../findings.js';
 import { basename, dirname, resolvePath } from '../files.js';
 import type { ComposeFile, ComposeService, KeyValueEntry } from '../formats/compose/types.js';
-import type { DotenvFile } from '../formats/dotenv/parse.js';
+import type { DotenvEntry, DotenvFile } from '../formats/dotenv/parse.js';
+import { hiddenText, isSecretName, secretFragments, type SecretMark } from '../secrets.js';
 import type { AnalysisOptions, NavidromeInstance } from './deployment.js';
 import { interpolatedSite, verbatimSite, type ValueSite } from './value-site.js';
 
@@ -129,26 +130,62 @@ function collectEnvironment(compose: ComposeFile, service: ComposeService, input
 		for (const entry of dotenv.values.values()) {
 			if (entry.fromShell) continue;
 			const keyLocation = { file: envFile.path, span: entry.nameSpan };
-			env.set(entry.name, { value: entry.value, site: verbatimSite(envFile.path, entry.valueSpan, keyLocation, entry.verbatim) });
+			env.set(entry.name, { value: entry.value, site: verbatimSite(envFile.path, entry.valueSpan, keyLocation, entry.verbatim, dotenvSecret(envFile.path, entry)) });
 		}
 	}
 	const projectEnvPath = resolvePath(dirname(compose.path), '.env');
 	const variableSite = (name: string): ValueSite | undefined => {
 		const entry = inputs.dotenv(projectEnvPath)?.values.get(name);
-		return entry ? verbatimSite(projectEnvPath, entry.valueSpan, { file: projectEnvPath, span: entry.nameSpan }, entry.verbatim) : undefined;
+		return entry ? verbatimSite(projectEnvPath, entry.valueSpan, { file: projectEnvPath, span: entry.nameSpan }, entry.verbatim, dotenvSecret(projectEnvPath, entry)) : undefined;
+	};
+	const variableSecret = (name: string): SecretMark | undefined => {
+		const entry = inputs.dotenv(projectEnvPath)?.values.get(name);
+		if (!entry || entry.fromShell) return undefined;
+		if (isSecretName(name)) return { via: name, where: `${basename(projectEnvPath)}:${entry.line}`, parts: [entry.value] };
+		return dotenvSecret(projectEnvPath, entry);
 	};
 	for (const entry of service.environment) {
 		if (entry.value === undefined) continue;
-		env.set(entry.key, { value: entry.value, site: siteOfEntry(compose.path, entry, variableSite) });
+		env.set(entry.key, { value: entry.value, site: siteOfEntry(compose.path, entry, variableSite, variableSecret) });
 	}
 }
 
-function siteOfEntry(file: string, entry: KeyValueEntry, variableSite: (name: string) => ValueSite | undefined): ValueSite {
+/** A `.env` entry whose value was interpolated from a secret-looking variable. */
+function dotenvSecret(path: string, entry: DotenvEntry): SecretMark | undefined {
+	return entry.secretVia ? { via: entry.secretVia.name, where: `${basename(path)}:${entry.secretVia.line}`, parts: [entry.secretVia.value] } : undefined;
+}
+
+function siteOfEntry(file: string, entry: KeyValueEntry, variableSite: (name: string) => ValueSite | undefined, variableSecret: (name: string) => SecretMark | undefined): ValueSite {
 	const keyLocation = { file, span: entry.keySpan };
 	if (entry.interpolation) {
-		return interpolatedSite(file, entry.valueSpan, keyLocation, entry.interpolation.segments, entry.rawVerbatim, variableSite);
+		// Only variables whose text is part of the value count (`${X:+alt}` contributes `alt`, not X's value).
+		let secret: SecretMark | undefined;
+		for (const segment of entry.interpolation.segments) {
+			if (segment.kind !== 'variable') continue;
+			const mark = variableSecret(segment.name);
+			if (!mark) continue;
+			secret = secret ? { ...secret, parts: [...secret.parts, ...mark.parts] } : mark;
+		}
+		return interpolatedSite(file, entry.valueSpan, keyLocation, entry.interpolation.segments, entry.rawVerbatim, variableSite, secret);
 	}
 	return verbatimSite(file, entry.valueSpan, keyLocation, entry.verbatim);
+}
+
+/**
+What no output about this instance may contain, with the placeholder to show instead: values that came through
+secret-looking variables and URL passwords in any input. For a last scrub of messages no rule builds itself.
+*/
+export function instanceSecrets(instance: NavidromeInstance): Array<{ fragments: string[]; display: string }> {
+	const secrets: Array<{ fragments: string[]; display: string }> = [];
+	for (const [name, { value, site }] of instance.env) {
+		const origin = { name, secret: site.secret };
+		const fragments = secretFragments(value, origin);
+		if (fragments.length === 0) continue;
+		const display = site.secret ? hiddenText(origin) : isSecretName(name) ? `(hidden: ${name})` : '***';
+		secrets.push({ fragments, display });
+	}
+	// Where two secrets share text, the one naming the variable it came through is shown.
+	return secrets.sort((a, b) => Number(b.display.startsWith('(hidden: from')) - Number(a.display.startsWith('(hidden: from')));
 }
 
 /** The site of a resolved setting's source, or `undefined` for defaults. */

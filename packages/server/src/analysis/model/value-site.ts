@@ -5,6 +5,7 @@ characters even when the value came through `${VAR}` interpolation from a `.env`
 import type { Location } from '../findings.js';
 import type { Span } from '../text.js';
 import type { Segment } from '../formats/compose/interpolate.js';
+import type { SecretMark } from '../secrets.js';
 
 export type ValueSite = {
 	/** The whole written value (content, without quotes). */
@@ -15,15 +16,18 @@ export type ValueSite = {
 	locate(valueSpan: Span): Location | undefined;
 	/** Whether the written text is exactly the value, so an edit can replace part of it. */
 	verbatim: boolean;
+	/** The value came through a secret-looking variable: show `(hidden: from ${VIA} in WHERE)`, never the value. */
+	secret?: SecretMark;
 };
 
 /** A value written literally at `span` in `file`. */
-export function verbatimSite(file: string, span: Span, keyLocation: Location, verbatim: boolean): ValueSite {
+export function verbatimSite(file: string, span: Span, keyLocation: Location, verbatim: boolean, secret?: SecretMark): ValueSite {
 	const location = { file, span };
 	return {
 		location,
 		keyLocation,
 		verbatim,
+		...(secret ? { secret } : {}),
 		locate: (part) => (verbatim ? { file, span: { start: span.start + part.start, end: span.start + part.end } } : undefined),
 	};
 }
@@ -36,11 +40,13 @@ export function interpolatedSite(
 	segments: Segment[],
 	sourceVerbatim: boolean,
 	variableSite: (name: string) => ValueSite | undefined,
+	secret?: SecretMark,
 ): ValueSite {
 	return {
 		location: { file, span },
 		keyLocation,
 		verbatim: false,
+		...(secret ? { secret } : {}),
 		locate(part) {
 			const segment = segments.find((s) => s.start <= part.start && part.end <= s.end);
 			if (!segment) return undefined;

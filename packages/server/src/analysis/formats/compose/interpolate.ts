@@ -109,7 +109,8 @@ function expandBraced(text: string, dollar: number, start: number, close: number
 	const name = text.slice(start, nameEnd);
 	const length = close + 1 - dollar;
 	if (name.length === 0 || !nameStart.test(name[0]!)) {
-		out.problems.push({ kind: 'syntax', name, message: `Invalid interpolation '${text.slice(dollar, Math.min(close + 1, dollar + 40))}'`, offset: dollar, length });
+		// Names only: the text between the braces may be a value pasted in by mistake.
+		out.problems.push({ kind: 'syntax', name: '', message: 'Invalid interpolation: ${ must be followed by a variable name (letters, digits and _, not starting with a digit)', offset: dollar, length });
 		return;
 	}
 	if (!out.variables.includes(name)) out.variables.push(name);

@@ -1,8 +1,12 @@
 /**
 `.env` files with Compose's rules: `KEY=VALUE`, optional `export `, `#` comment lines, inline ` # comments` after
-unquoted values, single quotes (literal), double quotes (escapes, may span lines), and the last duplicate wins.
+unquoted values, single quotes (literal), double quotes (escapes, may span lines), `${VAR}` interpolation in unquoted
+and double-quoted values from earlier lines (the shell's variables are unknown), and the last duplicate wins.
+Messages name variables, never values: a line that is not `KEY=VALUE` may be the second line of a wrapped secret.
 */
+import { isSecretName } from '../../secrets.js';
 import type { Span } from '../../text.js';
+import { interpolate } from '../compose/interpolate.js';
 import type { SyntaxError } from '../syntax-error.js';
 
 export type DotenvEntry = {
@@ -16,6 +20,12 @@ export type DotenvEntry = {
 	verbatim: boolean;
 	/** `KEY` with no `=`: Compose takes it from the shell, which we cannot see. */
 	fromShell: boolean;
+	/** 1-based line of the name. */
+	line: number;
+	/** Variables interpolated into the value (`${VAR}` from earlier lines). */
+	variables: string[];
+	/** The value came through a secret-looking variable (`${DB_PASSWORD}`, defined on `line`), directly or through another entry; `value` is that variable's. */
+	secretVia: { name: string; line: number; value: string } | undefined;
 };
 
 export type DotenvFile = {
@@ -33,6 +43,14 @@ export function parseDotenv(text: string): DotenvFile {
 	const entries: DotenvEntry[] = [];
 	const errors: SyntaxError[] = [];
 	const length = text.length;
+	const values = new Map<string, DotenvEntry>();
+	const lines = lineCounter(text);
+	const add = (entry: Omit<DotenvEntry, 'line' | 'variables' | 'secretVia'>, raw: string | undefined): void => {
+		const full: DotenvEntry = { ...entry, line: lines(entry.nameSpan.start), variables: [], secretVia: undefined };
+		if (raw !== undefined && raw.includes('$')) expandValue(full, raw, values, errors);
+		entries.push(full);
+		values.set(full.name, full);
+	};
 	let pos = 0;
 	while (pos < length) {
 		const lineEnd = findLineEnd(text, pos);
@@ -48,17 +66,17 @@ export function parseDotenv(text: string): DotenvFile {
 		const nameSpan = { start: nameStart, end: cursor };
 		cursor = skipBlanks(text, cursor, lineEnd);
 		if (!namePattern.test(name)) {
-			errors.push({ message: `'${truncate(name)}' is not a valid variable name; expected KEY=VALUE`, span: { start: nameStart, end: lineEnd } });
+			errors.push({ message: 'This line is not KEY=VALUE: it does not start with a variable name (letters, digits and _ . -, not starting with a digit)', span: { start: nameStart, end: lineEnd } });
 			pos = nextLine(text, lineEnd);
 			continue;
 		}
 		if (cursor >= lineEnd || text[cursor] === '#') {
-			entries.push({ name, value: '', nameSpan, valueSpan: { start: cursor, end: cursor }, quote: 'none', verbatim: true, fromShell: true });
+			add({ name, value: '', nameSpan, valueSpan: { start: cursor, end: cursor }, quote: 'none', verbatim: true, fromShell: true }, undefined);
 			pos = nextLine(text, lineEnd);
 			continue;
 		}
 		if (text[cursor] !== '=') {
-			errors.push({ message: `Expected '=' after '${name}' (lines are KEY=VALUE)`, span: { start: cursor, end: lineEnd } });
+			errors.push({ message: "Expected '=' after the first word of the line (lines are KEY=VALUE)", span: { start: cursor, end: lineEnd } });
 			pos = nextLine(text, lineEnd);
 			continue;
 		}
@@ -72,7 +90,9 @@ export function parseDotenv(text: string): DotenvFile {
 				continue;
 			}
 			const valueSpan = { start: cursor + 1, end: parsed.close };
-			entries.push({ name, value: parsed.value, nameSpan, valueSpan, quote: quoteChar === '"' ? 'double' : 'single', verbatim: parsed.value === text.slice(valueSpan.start, valueSpan.end), fromShell: false });
+			const double = quoteChar === '"';
+			const value = double ? parsed.value.replaceAll('$$', '$') : parsed.value;
+			add({ name, value, nameSpan, valueSpan, quote: double ? 'double' : 'single', verbatim: value === text.slice(valueSpan.start, valueSpan.end), fromShell: false }, double ? parsed.value : undefined);
 			const after = findLineEnd(text, parsed.close);
 			pos = nextLine(text, after);
 			continue;
@@ -82,12 +102,45 @@ export function parseDotenv(text: string): DotenvFile {
 		while (end < lineEnd && !(text[end] === '#' && end > cursor && (text[end - 1] === ' ' || text[end - 1] === '\t'))) end++;
 		while (end > cursor && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
 		const value = text.slice(cursor, end);
-		entries.push({ name, value, nameSpan, valueSpan: { start: cursor, end }, quote: 'none', verbatim: true, fromShell: false });
+		add({ name, value, nameSpan, valueSpan: { start: cursor, end }, quote: 'none', verbatim: true, fromShell: false }, value);
 		pos = nextLine(text, lineEnd);
 	}
-	const values = new Map<string, DotenvEntry>();
-	for (const entry of entries) values.set(entry.name, entry);
 	return { entries, values, errors };
+}
+
+/** Compose expands `${VAR}` from the lines above (and the shell, which we cannot see: unset stays empty, silently). */
+function expandValue(entry: DotenvEntry, raw: string, earlier: Map<string, DotenvEntry>, errors: SyntaxError[]): void {
+	const result = interpolate(raw, (name) => {
+		const found = earlier.get(name);
+		return found && !found.fromShell ? found.value : undefined;
+	});
+	entry.value = result.value;
+	entry.verbatim = entry.verbatim && result.value === raw;
+	entry.variables = result.variables;
+	for (const name of result.variables) {
+		const source = earlier.get(name);
+		if (isSecretName(name) && source && !source.fromShell) entry.secretVia ??= { name, line: source.line, value: source.value };
+		else if (source?.secretVia) entry.secretVia ??= source.secretVia;
+	}
+	for (const problem of result.problems) {
+		if (problem.kind === 'unset') continue;
+		const exact = entry.quote === 'none';
+		const start = exact ? entry.valueSpan.start + problem.offset : entry.valueSpan.start;
+		errors.push({ message: `${problem.message} (in the value of ${entry.name})`, span: { start, end: exact ? start + problem.length : entry.valueSpan.end } });
+	}
+}
+
+/** 1-based line of an offset, for offsets asked in increasing order (CR, LF and CRLF all end a line). */
+function lineCounter(text: string): (offset: number) => number {
+	let line = 1;
+	let at = 0;
+	return (offset) => {
+		for (; at < offset && at < text.length; at++) {
+			const char = text.charCodeAt(at);
+			if (char === 10 || (char === 13 && text.charCodeAt(at + 1) !== 10)) line++;
+		}
+		return line;
+	};
 }
 
 function readQuoted(text: string, open: number, quote: string): { value: string; close: number } | undefined {
@@ -97,7 +150,7 @@ function readQuoted(text: string, open: number, quote: string): { value: string;
 		if (char === quote) return { value, close: i };
 		if (quote === '"' && char === '\\' && i + 1 < text.length) {
 			const next = text[i + 1]!;
-			const escaped = doubleQuoteEscapes[next];
+			const escaped = next === '$' ? '$$' : doubleQuoteEscapes[next];
 			value += escaped ?? `\\${next}`;
 			i++;
 			continue;
@@ -122,8 +175,4 @@ function skipBlanks(text: string, from: number, end: number): number {
 	let i = from;
 	while (i < end && (text[i] === ' ' || text[i] === '\t' || text[i] === '\uFEFF')) i++;
 	return i;
-}
-
-function truncate(text: string): string {
-	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

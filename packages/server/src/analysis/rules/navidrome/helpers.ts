@@ -1,9 +1,10 @@
 /** Shared lookups for the Navidrome-side rules. */
-import { formatVersion, type CidrInfo, type ResolvedSetting, type SettingSource, type TrustedSourceEntry } from '@navidrome-extauth/core';
-import type { Location } from '../../findings.js';
+import { findSetting, formatVersion, type CidrInfo, type ResolvedSetting, type SettingSource, type TrustedSourceEntry } from '@navidrome-extauth/core';
+import type { Location, Report } from '../../findings.js';
 import type { Deployment, NavidromeInstance } from '../../model/deployment.js';
-import { siteOf } from '../../model/navidrome.js';
+import { instanceSecrets, siteOf } from '../../model/navidrome.js';
 import type { ValueSite } from '../../model/value-site.js';
+import { hiddenText, isSecretValue, maskUrlPasswords, scrubReport } from '../../secrets.js';
 
 /** Where an instance-wide finding goes: the service name, else the top of its navidrome.toml. */
 export function instanceAnchor(instance: NavidromeInstance): Location {
@@ -17,6 +18,36 @@ export function settingSite(instance: NavidromeInstance, setting: ResolvedSettin
 
 export function sourceSite(instance: NavidromeInstance, source: SettingSource | undefined): ValueSite | undefined {
 	return source ? siteOf(instance, source) : undefined;
+}
+
+/** How a message names a setting's value (or `text` taken from it): `'value'` with URL passwords masked, or `(hidden: from ${VAR} in .env:3)`. */
+export function shownValue(instance: NavidromeInstance, setting: ResolvedSetting<unknown>, text = String(setting.value)): string {
+	const site = settingSite(instance, setting);
+	const name = setting.source.kind === 'env' ? setting.source.name : setting.source.kind === 'toml' ? setting.source.key : undefined;
+	const origin = { name, secretSetting: findSetting(setting.fromKey)?.secret === true, secret: site?.secret };
+	return isSecretValue(origin) ? hiddenText(origin) : `'${maskUrlPasswords(text)}'`;
+}
+
+/** How a message names part of the value behind `site` (a TrustedSources entry). */
+export function shownPart(site: ValueSite | undefined, text: string): string {
+	return site?.secret ? hiddenText({ secret: site.secret }) : `'${maskUrlPasswords(text)}'`;
+}
+
+/** Whether the value behind `site` may be quoted at all. */
+export function quotable(site: ValueSite | undefined): boolean {
+	return !site?.secret;
+}
+
+/**
+`report` for findings about `instance`, with every secret of it (values through secret-looking variables, URL
+passwords) replaced by its placeholder, and fixes that would show one dropped: the net under every message.
+*/
+export function guardedReport(instance: NavidromeInstance, report: (report: Report) => void, fallback?: string): (report: Report) => void {
+	const secrets = instanceSecrets(instance);
+	if (secrets.length === 0) return report;
+	const names = [...new Set(secrets.map((secret) => secret.display).filter((display) => display !== '***'))].join(', ');
+	const text = fallback ?? `This finding would quote a secret value${names ? ` (${names})` : ''}, so its details are not shown; check the value where it is defined.`;
+	return (item) => report(scrubReport(item, secrets, text));
 }
 
 /** The exact characters of one TrustedSources entry, or the whole value when they cannot be located. */

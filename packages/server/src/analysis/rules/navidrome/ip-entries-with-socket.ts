@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, listensOnSocket, trustedSourcesSite } from './helpers.js';
+import { entryLocation, guardedReport, listensOnSocket, shownPart, trustedSourcesSite } from './helpers.js';
 
 export const ipEntriesWithSocket: Rule = {
 	id: 'nd/ip-entries-with-socket',
@@ -19,11 +19,12 @@ Rests on navidrome-extauth.md §2 (raw \`RemoteAddr\` of a socket peer is \`@\`)
 			if (!listensOnSocket(instance)) continue;
 			const site = trustedSourcesSite(instance);
 			if (!site) continue;
+			const guarded = guardedReport(instance, report);
 			for (const entry of instance.trust.entries) {
 				if (entry.kind !== 'cidr' || !entry.honoured) continue;
-				report({
+				guarded({
 					location: entryLocation(site, entry).location,
-					message: `'${entry.text}' never matches: Navidrome listens on a UNIX socket, where every peer is '@'.`,
+					message: `${shownPart(site, entry.text)} never matches: Navidrome listens on a UNIX socket, where every peer is '@'.`,
 					tags: ['unnecessary'],
 				});
 			}

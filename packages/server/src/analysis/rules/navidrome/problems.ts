@@ -2,7 +2,7 @@
 import type { SettingsProblem, SettingsProblemCode } from '@navidrome-extauth/core';
 import type { Fix, Related, Report } from '../../findings.js';
 import type { NavidromeInstance } from '../../model/deployment.js';
-import { instanceAnchor, sourceSite } from './helpers.js';
+import { guardedReport, instanceAnchor, sourceSite } from './helpers.js';
 
 export type ProblemReport = Omit<Report, 'location' | 'message'> & { message?: string; at?: 'key' | 'value' };
 
@@ -22,6 +22,11 @@ export function reportProblems(
 		const more = extra(problem);
 		if (!more) continue;
 		const site = sourceSite(instance, problem.source);
+		// Core messages may quote the value (`write "…"`); the guard hides secret ones.
+		const name = problem.source?.kind === 'env' ? problem.source.name : problem.source?.kind === 'toml' ? problem.source.key : problem.setting;
+		const from = site?.secret ? `\${${site.secret.via}}${site.secret.where ? ` in ${site.secret.where}` : ''}` : undefined;
+		const fallback = from ? `${name} has a value Navidrome cannot use (${code.replaceAll('-', ' ')}); the value came from ${from}, so it is not quoted here.` : undefined;
+		const guarded = guardedReport(instance, report, fallback);
 		const location = site ? (more.at === 'key' ? site.keyLocation : site.location) : instanceAnchor(instance);
 		const related: Related[] = [...(more.related ?? [])];
 		for (const source of problem.related) {
@@ -29,6 +34,6 @@ export function reportProblems(
 			if (other) related.push({ ...other.keyLocation, message: 'Also set here' });
 		}
 		const fixes: Fix[] = more.fixes ?? [];
-		report({ ...more, location, message: more.message ?? problem.message, related, fixes });
+		guarded({ ...more, location, message: more.message ?? problem.message, related, fixes });
 	}
 }

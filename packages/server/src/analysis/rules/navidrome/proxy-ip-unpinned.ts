@@ -1,6 +1,6 @@
 import type { ComposeFile } from '../../formats/compose/types.js';
 import type { Rule } from '../rule.js';
-import { liveCidrEntries } from './helpers.js';
+import { guardedReport, liveCidrEntries, quotable, trustedSourcesSite } from './helpers.js';
 
 export const proxyIpUnpinned: Rule = {
 	id: 'nd/proxy-ip-unpinned',
@@ -21,9 +21,10 @@ Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
 			if (!instance.compose || cidr.includesLoopback || cidr.addressCount !== 1n || cidr.includesPublic) continue;
 			const pinned = pinnedAddresses(instance.compose);
 			if (pinned.has(cidr.first) || pinned.has(cidr.first.toLowerCase())) continue;
-			report({
+			const address = quotable(trustedSourcesSite(instance)) ? cidr.first : 'the address of this entry';
+			guardedReport(instance, report)({
 				location,
-				message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${cidr.first} with ipv4_address: after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
+				message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${address} with ipv4_address: after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
 			});
 		}
 	},

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { liveCidrEntries } from './helpers.js';
+import { guardedReport, liveCidrEntries, shownPart, shownValue, trustedSourcesSite } from './helpers.js';
 
 export const trustAll: Rule = {
 	id: 'nd/trust-all',
@@ -21,9 +21,10 @@ Rests on navidrome-extauth.md §3.3 and §8 item 9, proxies.md §7 and §9 (ND-T
 			if (!(cidr.coversAllIPv4 || cidr.coversAllIPv6)) continue;
 			const family = cidr.coversAllIPv4 ? 'IPv4' : 'IPv6';
 			const mapped = cidr.coversAllIPv4 && entry.text.includes(':') ? ' (a v4-mapped IPv6 range that Navidrome compares as IPv4)' : '';
-			report({
+			const header = shownValue(instance, instance.intended.settings.userHeader);
+			guardedReport(instance, report)({
 				location,
-				message: `'${entry.text}' trusts every ${family} peer${mapped}: anything that can reach Navidrome can send ${instance.intended.settings.userHeader.value}: admin and be logged in as any user. Trust only the proxy's address (/32).`,
+				message: `${shownPart(trustedSourcesSite(instance), entry.text)} trusts every ${family} peer${mapped}: anything that can reach Navidrome can send ${header.startsWith("'") ? header.slice(1, -1) : header}: admin and be logged in as any user. Trust only the proxy's address (/32).`,
 			});
 		}
 	},

@@ -2,7 +2,7 @@ import { isTrustedSource } from '@navidrome-extauth/core';
 import type { Related } from '../../findings.js';
 import type { Rule } from '../rule.js';
 import type { NavidromeInstance } from '../../model/deployment.js';
-import { liveCidrEntries, networkGateways, type Gateway } from './helpers.js';
+import { guardedReport, liveCidrEntries, shownPart, trustedSourcesSite, networkGateways, type Gateway } from './helpers.js';
 
 export const trustBroad: Rule = {
 	id: 'nd/trust-broad',
@@ -34,9 +34,9 @@ Rests on proxies.md §7 (default pools, gateway, userland-proxy) and §9 (ND-TRU
 			if (gateway) reasons.push(`includes the gateway ${gateway.address} of network '${gateway.network}', the address docker-proxy connections arrive from`);
 			if (reasons.length === 0) continue;
 			const related: Related[] = gateway?.location ? [{ ...gateway.location, message: `Subnet of network '${gateway.network}'` }] : [];
-			report({
+			guardedReport(instance, report)({
 				location,
-				message: `'${entry.text}' ${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
+				message: `${shownPart(trustedSourcesSite(instance), entry.text)} ${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
 				related,
 			});
 		}

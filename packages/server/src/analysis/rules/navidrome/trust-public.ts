@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { liveCidrEntries } from './helpers.js';
+import { guardedReport, liveCidrEntries, quotable, shownPart, trustedSourcesSite } from './helpers.js';
 
 export const trustPublic: Rule = {
 	id: 'nd/trust-public',
@@ -16,11 +16,12 @@ header and act as any user.
 Rests on proxies.md §9 (ND-TRUST-ANY) and §7.`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
-		for (const { entry, cidr, location } of liveCidrEntries(deployment)) {
+		for (const { instance, entry, cidr, location } of liveCidrEntries(deployment)) {
 			if (cidr.coversAllIPv4 || cidr.coversAllIPv6 || !cidr.includesPublic) continue;
-			report({
+			const site = trustedSourcesSite(instance);
+			guardedReport(instance, report)({
 				location,
-				message: `'${entry.text}' covers public addresses (${cidr.first} – ${cidr.last}): peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
+				message: `${shownPart(site, entry.text)} covers public addresses${quotable(site) ? ` (${cidr.first} – ${cidr.last})` : ''}: peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
 			});
 		}
 	},

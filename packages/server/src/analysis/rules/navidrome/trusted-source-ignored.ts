@@ -1,7 +1,7 @@
 import type { TrustedSourceEntry } from '@navidrome-extauth/core';
 import type { Fix } from '../../findings.js';
 import type { Rule } from '../rule.js';
-import { entryLocation, trustedSourcesSite } from './helpers.js';
+import { entryLocation, guardedReport, shownPart, trustedSourcesSite } from './helpers.js';
 
 /** `@` without a unix: Address and IP entries beside a socket have rules of their own. */
 const handledElsewhere = new Set(['unix-socket-without-unix-address']);
@@ -28,6 +28,7 @@ Rests on navidrome-extauth.md §3 (steps 2 and 7), §3.1 and §8 items 1–4, 12
 			const entries = instance.trust.entries;
 			const honoured = entries.filter((entry) => entry.honoured).length;
 			const nothingTrusted = honoured === 0;
+			const guarded = guardedReport(instance, report);
 			for (const entry of entries) {
 				if (entry.honoured || !entry.problem || handledElsewhere.has(entry.problem)) continue;
 				const { location, exact } = entryLocation(site, entry);
@@ -41,7 +42,8 @@ Rests on navidrome-extauth.md §3 (steps 2 and 7), §3.1 and §8 items 1–4, 12
 					fixes.push({ title: fixTitle(entry), edits: [{ ...location, newText: entry.suggestion }], isPreferred: true });
 				}
 				const tail = nothingTrusted ? ' No entry of this list is valid, so Navidrome trusts no proxy and external auth never works.' : '';
-				report({ location, message: `${entry.message ?? `Navidrome ignores '${entry.text}'.`}${tail}`, fixes, tags: ['unnecessary'] });
+				const message = site.secret ? `Navidrome ignores the entry ${shownPart(site, entry.text)}: ${entry.problem.replaceAll('-', ' ')}.` : (entry.message ?? `Navidrome ignores ${shownPart(site, entry.text)}.`);
+				guarded({ location, message: `${message}${tail}`, fixes: site.secret ? [] : fixes, tags: ['unnecessary'] });
 			}
 		}
 	},

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { entryLocation, trustedSourcesSite } from './helpers.js';
+import { entryLocation, guardedReport, shownValue, trustedSourcesSite } from './helpers.js';
 
 export const unixSocketEntry: Rule = {
 	id: 'nd/unix-socket-entry-ignored',
@@ -18,11 +18,12 @@ Rests on navidrome-extauth.md §3 step 3, §1.4 and §8 item 5.`,
 		for (const instance of deployment.navidromes) {
 			const site = trustedSourcesSite(instance);
 			if (!site) continue;
+			const guarded = guardedReport(instance, report);
 			for (const entry of instance.trust.entries) {
 				if (entry.problem !== 'unix-socket-without-unix-address') continue;
-				report({
+				guarded({
 					location: entryLocation(site, entry).location,
-					message: `'@' only trusts UNIX-socket requests, but Address is '${instance.intended.settings.address.value}' (not unix:…), so this entry is never used.`,
+					message: `'@' only trusts UNIX-socket requests, but Address is ${shownValue(instance, instance.intended.settings.address)} (not unix:…), so this entry is never used.`,
 					tags: ['unnecessary'],
 				});
 			}

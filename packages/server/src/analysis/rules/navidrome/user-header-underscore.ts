@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { extAuthConfigured, settingSite } from './helpers.js';
+import { extAuthConfigured, guardedReport, quotable, settingSite, shownValue } from './helpers.js';
 
 export const userHeaderUnderscore: Rule = {
 	id: 'nd/user-header-underscore',
@@ -24,10 +24,10 @@ Rests on navidrome-extauth.md §8 item 13 and proxies.md §3.1 (N1g).`,
 			const site = settingSite(instance, setting);
 			if (!site) continue;
 			const fixed = setting.value.replaceAll('_', '-');
-			const exact = site.locate({ start: 0, end: setting.value.length });
-			report({
+			const exact = quotable(site) ? site.locate({ start: 0, end: setting.value.length }) : undefined;
+			guardedReport(instance, report)({
 				location: site.location,
-				message: `nginx drops headers with '_' by default, so '${setting.value}' never reaches Navidrome through it. Use '${fixed}'.`,
+				message: `nginx drops headers with '_' by default, so ${shownValue(instance, setting)} never reaches Navidrome through it. ${quotable(site) ? `Use ${shownValue(instance, setting, fixed)}.` : 'Use dashes instead of underscores.'}`,
 				fixes: exact ? [{ title: `Change to '${fixed}'`, edits: [{ ...exact, newText: fixed }] }] : [],
 			});
 		}

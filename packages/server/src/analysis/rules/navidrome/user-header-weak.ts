@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { extAuthConfigured, settingSite } from './helpers.js';
+import { extAuthConfigured, guardedReport, settingSite, shownValue } from './helpers.js';
 
 /** Display names and user-editable claims (proxies.md §5), by lower-case header name. */
 const weakHeaders = new Map<string, string>([
@@ -34,7 +34,7 @@ Rests on proxies.md §5 and §9 (ND-HEADER-WEAK).`,
 			const why = weakHeaders.get(setting.value.trim().toLowerCase());
 			const site = settingSite(instance, setting);
 			if (!why || !site) continue;
-			report({ location: site.location, message: `'${setting.value}' is ${why}.` });
+			guardedReport(instance, report)({ location: site.location, message: `${shownValue(instance, setting)} is ${why}.` });
 		}
 	},
 };
