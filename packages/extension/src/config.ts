@@ -14,6 +14,8 @@ export type ServerSettings = {
 	rules: Record<string, RuleLevel>;
 	navidromeVersion?: string;
 	caddyVersion?: string;
+	/** Absolute folders outside the workspace whose files includes and imports may read (the read boundary). */
+	allowRead?: string[];
 	trace: { server: TraceLevel };
 };
 
@@ -58,6 +60,12 @@ export function normalizeRules(value: unknown): Record<string, RuleLevel> {
 	return rules;
 }
 
+/** Absolute paths only, at most 100, each under 4 KiB; anything else is dropped. */
+export function normalizeAllowRead(value: unknown): string[] {
+	if (!Array.isArray(value)) return [];
+	return value.filter((entry): entry is string => typeof entry === 'string' && entry.startsWith('/') && entry.length < 4096).slice(0, 100);
+}
+
 function normalizeTrace(value: unknown): TraceLevel {
 	return value === 'messages' || value === 'verbose' ? value : 'off';
 }
@@ -75,6 +83,8 @@ export function toServerSettings(raw: unknown): ServerSettings {
 	if (navidromeVersion) settings.navidromeVersion = navidromeVersion;
 	const caddyVersion = normalizeVersion(raw.caddyVersion);
 	if (caddyVersion) settings.caddyVersion = caddyVersion;
+	const allowRead = normalizeAllowRead(raw.allowRead);
+	if (allowRead.length > 0) settings.allowRead = allowRead;
 	return settings;
 }
 

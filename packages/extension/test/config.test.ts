@@ -21,6 +21,12 @@ describe('config', () => {
 			});
 		});
 
+		it('should pass only absolute allowRead folders, and leave the key out when none is left', () => {
+			assert.deepEqual(toServerSettings({ allowRead: ['/etc/nginx', 'relative', 7, '/srv/caddy'] }).allowRead, ['/etc/nginx', '/srv/caddy']);
+			assert.equal('allowRead' in toServerSettings({ allowRead: ['relative'] }), false);
+			assert.equal('allowRead' in toServerSettings({ allowRead: '/etc' }), false);
+		});
+
 		it('should leave out empty versions so the server assumes its own', () => {
 			const settings = toServerSettings({ enable: true, rules: {}, navidromeVersion: '', caddyVersion: '  ', trace: { server: 'off' } });
 			assert.equal('navidromeVersion' in settings, false);

@@ -152,7 +152,9 @@ describe('manifest', () => {
 			for (const [key, schema] of Object.entries(properties)) {
 				assert.ok(key.startsWith('navidrome-extauth.'), key);
 				assert.equal(typeof schema.markdownDescription, 'string', key);
-				assert.ok(schema.scope === 'resource' || schema.scope === 'window', key);
+				// allowRead widens the read boundary, so a repository's .vscode/settings.json must not be able to set it.
+				if (key === 'navidrome-extauth.allowRead') assert.equal(schema.scope, 'application', key);
+				else assert.ok(schema.scope === 'resource' || schema.scope === 'window', key);
 			}
 		});
 

@@ -71,7 +71,7 @@ describe('rules', () => {
 					const files = readFixtureFolder(folder);
 					const optionsPath = join(folder, 'options.json');
 					const options: AnalysisOptions = existsSync(optionsPath) ? JSON.parse(readFileSync(optionsPath, 'utf8')) : {};
-					const result = new Analyzer().analyze({ files, workspace: fixtureWorkspace(files), options });
+					const result = new Analyzer().analyze({ files, workspace: fixtureWorkspace(files, folder), options });
 					const expectations = files.flatMap((file) => readExpectations(file.path, file.text));
 					const checked = new Set([rule.id, ...expectations.map((e) => e.ruleId)]);
 					const findings = result.findings.filter((f) => checked.has(f.ruleId));

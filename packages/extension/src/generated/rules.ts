@@ -43,4 +43,5 @@ export const ruleInfos: readonly RuleInfo[] = [
 	{ id: 'traefik/trustforward', category: 'exposure', severity: 'warning', summary: 'forwardAuth trusts client X-Forwarded-* headers on an entrypoint that accepts them from anyone.' },
 	{ id: 'compose/variable', category: 'broken', severity: 'warning', summary: 'A compose `${VAR}` that is not set in `.env` (empty value), or a required `${VAR?err}` that is missing.' },
 	{ id: 'syntax/parse-error', category: 'syntax', severity: 'error', summary: 'A file that cannot be parsed; the rest of the deployment is still analysed.' },
+	{ id: 'io/read-refused', category: 'hardening', severity: 'warning', summary: 'A file that was not read: outside the checked folders, a system path, not a regular file, or too large.' },
 ];

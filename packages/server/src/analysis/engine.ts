@@ -3,13 +3,15 @@ The analysis engine: text in, findings out. `Analyzer` keeps parse results betwe
 and of every file its parse read) and, per rule, the findings of the last run (keyed by the texts of the file kinds the
 rule reads), so re-analysing after one edit re-parses one file and re-runs only the rules that edit can affect.
 */
-import type { Finding, Report, Severity } from './findings.js';
-import { detectFileKind, type FileKind, type SourceFile, type WorkspaceView } from './files.js';
+import { capFindingsPerFile, type Finding, type Report, type Severity } from './findings.js';
+import { detectFileKind, type FileKind, type ReadProblem, type SourceFile, type WorkspaceView } from './files.js';
 import { formatHandlers } from './formats/index.js';
 import type { ParseContext, ParseOutput } from './formats/handler.js';
 import { buildDeployment } from './model/build.js';
 import type { AnalysisOptions, Deployment, ParsedFile } from './model/deployment.js';
+import { instanceSecrets } from './model/navidrome.js';
 import { rules as allRules } from './rules/index.js';
+import { scrubReport, type Secret } from './secrets.js';
 import type { Rule } from './rules/rule.js';
 import { readSuppressions, type Suppressions } from './suppressions.js';
 import { LineIndex } from './text.js';
@@ -19,6 +21,8 @@ export type AnalysisInput = {
 	files: Array<{ path: string; text: string; kind?: FileKind }>;
 	workspace: WorkspaceView;
 	options?: AnalysisOptions;
+	/** Files to analyse that the caller could not read; each gets an `io/read-refused` finding at its start. */
+	unreadable?: Array<{ path: string; problem: ReadProblem }>;
 };
 
 export type AnalysisResult = {
@@ -67,43 +71,68 @@ export class Analyzer {
 			texts.set(path, text as string);
 			return text;
 		};
-		const context: ParseContext = { workspace: input.workspace, options, readText };
+		// Why the workspace refused a path (read boundary); asked only after `readText` gave nothing.
+		const problems = new Map<string, ReadProblem | undefined>();
+		const readProblem = (path: string): ReadProblem | undefined => {
+			if (readText(path) !== undefined) return undefined;
+			if (problems.has(path)) return problems.get(path);
+			let problem: ReadProblem | undefined;
+			try {
+				const found: unknown = input.workspace.problem?.(path);
+				if (isReadProblem(found)) problem = { reason: found.reason, message: found.message };
+			} catch {
+				problem = undefined;
+			}
+			problems.set(path, problem);
+			return problem;
+		};
+		// In cache keys a refused file differs from a missing one, and by reason.
+		const keyText = (path: string): string => readText(path) ?? `${missingText}${readProblem(path)?.reason ?? ''}`;
+		const context: ParseContext = { workspace: input.workspace, options, readText, readProblem };
 		const parsed = new Map<string, ParsedFile>();
 		const dependencyTexts = new Map<string, string>();
 		for (const source of sources) {
-			const output = this.parse(source, context);
+			const output = this.parse(source, context, keyText);
 			parsed.set(source.path, { ...source, data: output.data, errors: output.errors });
-			for (const dependency of output.dependencies) dependencyTexts.set(dependency, readText(dependency) ?? missingText);
+			for (const dependency of output.dependencies) dependencyTexts.set(dependency, keyText(dependency));
 		}
+		const unreadable = (Array.isArray(input.unreadable) ? input.unreadable : []).filter((entry) => typeof entry?.path === 'string' && isReadProblem(entry.problem) && !texts.has(entry.path));
+		const unreadablePaths = new Set(unreadable.map((entry) => entry.path));
+		const unreadableKey = unreadable.map((entry) => `${entry.path}\u0000${entry.problem.reason}\u0000${entry.problem.message}`).join('\u0001');
+		// Findings on an unreadable file sit at its start; there is no text to point into.
+		const findingText = (path: string): string | undefined => readText(path) ?? (unreadablePaths.has(path) ? '' : undefined);
 		for (const path of this.parses.keys()) if (!texts.has(path) || !parsed.has(path)) this.parses.delete(path);
 		for (const path of this.revisions.keys()) if (!texts.has(path)) this.revisions.delete(path);
 
 		const deployment = buildDeployment(parsed, context);
+		if (unreadable.length > 0) deployment.unreadable = unreadable.map((entry) => ({ path: entry.path, problem: { reason: entry.problem.reason, message: entry.problem.message } }));
 		const findings: Finding[] = [];
+		// Values that came through a secret-looking variable or hold a URL password; no rule's message may quote them.
+		const secrets = deployment.navidromes.flatMap(instanceSecrets);
 		const kindKeys = this.kindKeys(parsed, dependencyTexts, options);
 		for (const rule of this.ruleSet) {
 			const override = options.ruleSeverity?.[rule.id];
 			if (override === 'off') continue;
-			const key = rule.inputs.map((kind) => kindKeys.get(kind) ?? '').join('\u0000');
+			const key = `${rule.inputs.map((kind) => kindKeys.get(kind) ?? '').join('\u0000')}\u0005${unreadableKey}`;
 			const cached = this.ruleRuns.get(rule.id);
 			let ruleFindings: Finding[];
 			if (cached && cached.key === key) ruleFindings = cached.findings;
 			else {
-				ruleFindings = this.runRule(rule, deployment, readText);
+				ruleFindings = this.runRule(rule, deployment, findingText, secrets);
 				this.ruleRuns.set(rule.id, { key, findings: ruleFindings });
 			}
 			for (const finding of ruleFindings) findings.push(override ? { ...finding, severity: override } : finding);
 		}
 		findings.sort(compareFindings);
-		return { files: sources.map(({ path, kind }) => ({ path, kind })), findings, deployment };
+		return { files: sources.map(({ path, kind }) => ({ path, kind })), findings: capFindingsPerFile(findings), deployment };
 	}
 
-	private parse(source: SourceFile, context: ParseContext): ParseOutput {
+	private parse(source: SourceFile, context: ParseContext, keyText: (path: string) => string): ParseOutput {
 		const handler = formatHandlers.get(source.kind);
 		if (!handler) return { data: undefined, errors: [], dependencies: [] };
 		const cached = this.parses.get(source.path);
 		if (cached) {
-			const key = this.parseKey(source, cached.output.dependencies, context);
+			const key = this.parseKey(source, cached.output.dependencies, context, keyText);
 			if (key === cached.key) return cached.output;
 		}
 		let output: ParseOutput;
@@ -113,7 +142,7 @@ export class Analyzer {
 			// Parsers are written never to throw; this keeps one bug from hiding every other finding.
 			output = { data: undefined, errors: [{ message: `Internal error while reading this file: ${(error as Error)?.message ?? error}`, span: { start: 0, end: 0 } }], dependencies: [] };
 		}
-		this.parses.set(source.path, { key: this.parseKey(source, output.dependencies, context), output });
+		this.parses.set(source.path, { key: this.parseKey(source, output.dependencies, context, keyText), output });
 		return output;
 	}
 
@@ -126,9 +155,9 @@ export class Analyzer {
 		return `${path}@${revision}`;
 	}
 
-	private parseKey(source: SourceFile, dependencies: string[], context: ParseContext): string {
+	private parseKey(source: SourceFile, dependencies: string[], context: ParseContext, keyText: (path: string) => string): string {
 		let key = `${JSON.stringify(context.options)}\u0000${this.revision(source.path, source.text)}`;
-		for (const dependency of dependencies) key += `\u0001${this.revision(dependency, context.readText(dependency))}`;
+		for (const dependency of dependencies) key += `\u0001${this.revision(dependency, keyText(dependency))}`;
 		return key;
 	}
 
@@ -142,11 +171,11 @@ export class Analyzer {
 		return keys;
 	}
 
-	private runRule(rule: Rule, deployment: Deployment, readText: (path: string) => string | undefined): Finding[] {
+	private runRule(rule: Rule, deployment: Deployment, readText: (path: string) => string | undefined, secrets: readonly Secret[]): Finding[] {
 		const findings: Finding[] = [];
 		const suppressions = new Map<string, Suppressions>();
 		const report = (report: Report): void => {
-			const finding = this.toFinding(rule, report, readText, suppressions);
+			const finding = this.toFinding(rule, scrubReport(report, secrets, `${rule.summary} (details hidden: they would show a secret value)`), readText, suppressions);
 			if (finding) findings.push(finding);
 		};
 		try {
@@ -225,6 +254,10 @@ export class Analyzer {
 function compareFindings(a: Finding, b: Finding): number {
 	if (a.file !== b.file) return a.file < b.file ? -1 : 1;
 	return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+function isReadProblem(value: unknown): value is ReadProblem {
+	return typeof value === 'object' && value !== null && typeof (value as ReadProblem).reason === 'string' && typeof (value as ReadProblem).message === 'string';
 }
 
 /** One-shot analysis, for callers that do not keep an `Analyzer`. */

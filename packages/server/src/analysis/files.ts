@@ -11,11 +11,27 @@ export type SourceFile = {
 	kind: FileKind;
 };
 
+/**
+Why a file was not read. `message` names the path and the reason (never any content) and, for `outside-roots`, how
+to allow the folder.
+- `outside-roots`: outside the checked roots and the folders the user allowed (decided on the real path);
+- `special-file`: a FIFO, socket, device or directory;
+- `system-path`: under `/proc`, `/sys` or `/dev` (never read, even when allowed);
+- `too-large`: larger than the size limit;
+- `unreadable`: the read failed (permissions, I/O).
+*/
+export type ReadProblem = { reason: 'outside-roots' | 'special-file' | 'system-path' | 'too-large' | 'unreadable'; message: string };
+
 export type WorkspaceView = {
 	/** Text of a file by absolute path, or `undefined` when it does not exist or cannot be read. */
 	readFile(path: string): string | undefined;
 	/** Absolute paths matching an absolute glob (`*`, `?` and `[…]` in the last segments). */
 	listFiles(glob: string): string[];
+	/**
+	Why `readFile(path)` returned `undefined` although the path exists; `undefined` when it does not exist. Paths
+	outside the roots and system paths are refused by name alone, without looking whether they exist.
+	*/
+	problem?(path: string): ReadProblem | undefined;
 };
 
 export const emptyWorkspace: WorkspaceView = { readFile: () => undefined, listFiles: () => [] };

@@ -79,3 +79,52 @@ const ruleLevelNames: Record<string, RuleLevel> = {
 export function parseRuleLevel(text: string): RuleLevel | undefined {
 	return Object.hasOwn(ruleLevelNames, text) ? ruleLevelNames[text] : undefined;
 }
+
+/** Findings shown per file; past that one `information` finding says how many were left out. */
+export const maxFindingsPerFile = 500;
+
+/**
+At most `limit` findings per file, keeping the most severe (then the earliest), in their given order; each file cut
+short gets one finding "N more findings in this file were not shown" at its first left-out finding, after its others.
+*/
+export function capFindingsPerFile(findings: Finding[], limit = maxFindingsPerFile): Finding[] {
+	const byFile = new Map<string, Finding[]>();
+	for (const finding of findings) {
+		const list = byFile.get(finding.file);
+		if (list) list.push(finding);
+		else byFile.set(finding.file, [finding]);
+	}
+	const cut = new Map<string, { kept: Set<Finding>; summary: Finding }>();
+	for (const [file, list] of byFile) {
+		if (list.length <= limit) continue;
+		const ranked = [...list].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.span.start - b.span.start || a.span.end - b.span.end);
+		const kept = new Set(ranked.slice(0, Math.max(1, Math.floor(limit))));
+		const first = list.find((finding) => !kept.has(finding))!;
+		const summary: Finding = {
+			ruleId: first.ruleId,
+			category: first.category,
+			severity: 'information',
+			file,
+			span: first.span,
+			range: first.range,
+			message: `${list.length - kept.size} more findings in this file were not shown`,
+		};
+		cut.set(file, { kept, summary });
+	}
+	if (cut.size === 0) return findings;
+	const out: Finding[] = [];
+	const remaining = new Map([...cut].map(([file, { kept }]) => [file, kept.size]));
+	for (const finding of findings) {
+		const entry = cut.get(finding.file);
+		if (!entry) {
+			out.push(finding);
+			continue;
+		}
+		if (!entry.kept.has(finding)) continue;
+		out.push(finding);
+		const left = remaining.get(finding.file)! - 1;
+		remaining.set(finding.file, left);
+		if (left === 0) out.push(entry.summary);
+	}
+	return out;
+}

@@ -1,36 +1,50 @@
 /** Command-line arguments of `navidrome-extauth`. Parsing never throws; problems come back as `error`. */
+import { parseVersion } from '@navidrome-extauth/core';
 import { parseRuleLevel } from '../analysis/findings.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
+import { parseCaddyVersion } from '../analysis/proxies/caddy/version.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
 export type CliArguments =
 	| { command: 'help' }
 	| { command: 'version' }
-	| { command: 'check'; paths: string[]; format: OutputFormat; options: AnalysisOptions }
+	| { command: 'check'; paths: string[]; allowRead: string[]; format: OutputFormat; options: AnalysisOptions }
 	| { command: 'error'; message: string };
+
+/** Exit statuses of `navidrome-extauth`, as documented in `usage` and the README. */
+export const exitCodes = { clean: 0, errors: 1, usage: 2, output: 3 } as const;
 
 export const usage = `Usage: navidrome-extauth check [paths...] [options]
 
 Finds settings that silently turn Navidrome's external auth off, or let anyone act as anyone, in compose files,
-.env, navidrome.toml, Caddyfiles, nginx and Traefik configs. Directories are searched (node_modules and .git skipped).
+.env, navidrome.toml, Caddyfiles, nginx and Traefik configs. Directories are searched (node_modules and .git skipped;
+symbolic links are followed while they stay inside the paths given). Files are read only inside the paths given
+(a named file brings its folder).
 
 Options:
   --format text|json|sarif        output format (default: text)
   --rule <id>=off|error|warning|info
                                   change or silence one rule (repeatable)
-  --navidrome-version <version>   assume this Navidrome version when no image tag tells
-  --caddy-version <version>       assume this Caddy version when no image tag tells
+  --navidrome-version <version>   assume this Navidrome version when no image tag tells (0.58.0, v0.58, latest)
+  --caddy-version <version>       assume this Caddy version when no image tag tells (2.11.4, v2.10, latest)
+  --allow-read <dir>              also let includes and imports read files under <dir> (repeatable)
   -h, --help                      show this help
   -v, --version                   show the version
 
-Exit codes: 0 no error-severity finding, 1 error-severity findings, 2 usage error or unreadable path.`;
+Exit codes: 0 no error-severity finding, 1 error-severity findings, 2 usage error or unreadable path argument,
+3 output could not be written (closed pipe, full disk).`;
 
-export function parseArguments(argv: readonly string[]): CliArguments {
+/**
+Parse `argv` (without `node` and the script). `knownRules` are the rule ids `--rule` accepts; an unknown id is an
+error that names the nearest known one.
+*/
+export function parseArguments(argv: readonly string[], knownRules: readonly string[] = []): CliArguments {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { command: 'help' };
 	if (argv[0] === '-v' || argv[0] === '--version') return { command: 'version' };
 	if (argv[0] !== 'check') return { command: 'error', message: `Unknown command '${argv[0]}'. Try 'navidrome-extauth check .'` };
 	const paths: string[] = [];
+	const allowRead: string[] = [];
 	let format: OutputFormat = 'text';
 	const options: AnalysisOptions = {};
 	for (let i = 1; i < argv.length; i++) {
@@ -52,15 +66,27 @@ export function parseArguments(argv: readonly string[]): CliArguments {
 				const equals = setting.lastIndexOf('=');
 				const severity = parseRuleLevel(setting.slice(equals + 1));
 				if (equals <= 0 || !severity) return { command: 'error', message: `--rule expects <rule-id>=off|error|warning|info (got '${setting}')` };
-				options.ruleSeverity = { ...options.ruleSeverity, [setting.slice(0, equals)]: severity };
+				const id = setting.slice(0, equals);
+				if (knownRules.length > 0 && !knownRules.includes(id)) {
+					const nearest = nearestRule(id, knownRules);
+					return { command: 'error', message: `--rule: unknown rule id '${id}'${nearest ? `; did you mean '${nearest}'?` : ''}` };
+				}
+				options.ruleSeverity = { ...options.ruleSeverity, [id]: severity };
 				break;
 			}
 			case '--navidrome-version':
 			case '--caddy-version': {
 				const version = value();
-				if (!version) return { command: 'error', message: `${flag} expects a version such as 0.63.2` };
-				if (flag === '--navidrome-version') options.navidromeVersion = version;
-				else options.caddyVersion = version;
+				const problem = versionProblem(flag, version);
+				if (problem) return { command: 'error', message: problem };
+				if (flag === '--navidrome-version') options.navidromeVersion = version!.trim();
+				else options.caddyVersion = version!.trim();
+				break;
+			}
+			case '--allow-read': {
+				const directory = value();
+				if (!directory) return { command: 'error', message: '--allow-read expects a directory' };
+				allowRead.push(directory);
 				break;
 			}
 			default:
@@ -68,5 +94,49 @@ export function parseArguments(argv: readonly string[]): CliArguments {
 				paths.push(argument);
 		}
 	}
-	return { command: 'check', paths: paths.length > 0 ? paths : ['.'], format, options };
+	return { command: 'check', paths: paths.length > 0 ? paths : ['.'], allowRead, format, options };
+}
+
+/** Numeric versions with at most three parts and an optional `-pre`/`+build` suffix. */
+const strictVersion = /^v?\d{1,6}(?:\.\d{1,6}){0,2}(?:[-+][0-9A-Za-z.+-]+)?$/;
+/** Navidrome image tags the engine reads as "the newest release" (core `parseVersion` gives `undefined`). */
+const navidromeFloatingTags = new Set(['latest', 'develop']);
+
+/**
+A version the engine understands, or why not. Navidrome versions are read by core `parseVersion`, Caddy versions by
+`parseCaddyVersion`; both are lenient about image-tag suffixes, which an explicit option should not be.
+*/
+function versionProblem(flag: '--navidrome-version' | '--caddy-version', given: string | undefined): string | undefined {
+	const text = given?.trim() ?? '';
+	const example = flag === '--navidrome-version' ? '0.58.0, v0.58 or latest' : '2.11.4, v2.10 or latest';
+	if (!text) return `${flag} expects a version such as ${example}`;
+	const lower = text.toLowerCase();
+	const understood =
+		flag === '--navidrome-version'
+			? navidromeFloatingTags.has(lower) || (strictVersion.test(text) && parseVersion(text) !== undefined)
+			: lower === 'latest' || (strictVersion.test(text) && parseCaddyVersion(text) !== undefined);
+	return understood ? undefined : `${flag} expects a version such as ${example} (got '${text}')`;
+}
+
+/** The known id closest to `id` by edit distance (or by its name without the `area/` prefix), if one is close. */
+function nearestRule(id: string, known: readonly string[]): string | undefined {
+	const lower = id.toLowerCase();
+	let best: { id: string; distance: number } | undefined;
+	for (const candidate of known) {
+		const name = candidate.slice(candidate.indexOf('/') + 1);
+		const distance = lower === name || lower === candidate.toLowerCase() ? 0 : Math.min(editDistance(lower, candidate), editDistance(lower, name));
+		if (!best || distance < best.distance) best = { id: candidate, distance };
+	}
+	return best && best.distance <= Math.max(2, Math.floor(id.length / 4)) ? best.id : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+	if (a.length > 200 || b.length > 200) return Number.POSITIVE_INFINITY;
+	let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+		previous = current;
+	}
+	return previous[b.length]!;
 }

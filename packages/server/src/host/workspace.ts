@@ -1,21 +1,31 @@
 /**
-The language server's view of files: open documents override disk, and disk reads are cached by modification time
-and size, so re-analysing after an edit re-reads nothing that did not change.
+The language server's view of files: open documents override disk, and disk reads go through the CLI's read boundary
+(read-boundary.ts; roots are the workspace folders, or each loose document's folder) and are cached by modification
+time and size, so re-analysing after an edit re-reads nothing that did not change.
 */
-import { readFileSync, statSync } from 'node:fs';
-import type { WorkspaceView } from '../analysis/files.js';
-import { discoverFiles, fromEnginePath, nodeWorkspace } from '../cli/node-workspace.js';
+import type { ReadProblem, WorkspaceView } from '../analysis/files.js';
+import { discoverFiles, listGlob } from '../cli/node-workspace.js';
+import { createReadBoundary, type ReadBoundary } from '../cli/read-boundary.js';
 
-/** Larger files are not configuration files (the same limit as the CLI's). */
-const maxDiskFileSize = 8 * 1024 * 1024;
 /** `discoverFiles` stops descending below this depth; starting there lists one folder. */
 const discoveryDepthLimit = 12;
 
-type DiskEntry = { mtimeMs: number; size: number; text: string | undefined };
+type DiskEntry = { mtimeMs: number; size: number; text: string };
 
 export class ServerWorkspace implements WorkspaceView {
 	private readonly open = new Map<string, string>();
 	private readonly disk = new Map<string, DiskEntry>();
+	private boundaryKey = '';
+	private boundary: ReadBoundary = createReadBoundary({ roots: [], surface: 'editor' });
+
+	/** Which folders disk reads may come from: the analysed roots plus the `allowRead` setting. */
+	setReadRoots(roots: readonly string[], allowRead: readonly string[] = []): void {
+		const key = JSON.stringify([[...roots].sort(), [...allowRead].sort()]);
+		if (key === this.boundaryKey) return;
+		this.boundaryKey = key;
+		this.boundary = createReadBoundary({ roots, allowRead, surface: 'editor' });
+		this.disk.clear();
+	}
 
 	setOpen(path: string, text: string): void {
 		this.open.set(path, text);
@@ -38,7 +48,16 @@ export class ServerWorkspace implements WorkspaceView {
 	}
 
 	listFiles(glob: string): string[] {
-		return nodeWorkspace.listFiles(glob);
+		return listGlob(glob, this.boundary);
+	}
+
+	problem(path: string): ReadProblem | undefined {
+		if (this.open.has(path)) return undefined;
+		const checked = this.boundary.check(path);
+		if (checked.kind === 'refused') return checked.problem;
+		if (checked.kind === 'missing') return undefined;
+		const outcome = this.boundary.read(path);
+		return outcome.kind === 'refused' ? outcome.problem : undefined;
 	}
 
 	/** Drop the cached disk text (a watched-file event said it changed). */
@@ -60,29 +79,25 @@ export class ServerWorkspace implements WorkspaceView {
 				return this.readFile(path);
 			},
 			listFiles: (glob) => this.listFiles(glob),
+			problem: (path) => this.problem(path),
 		};
 		return { view, reads };
 	}
 
 	private readDisk(path: string): string | undefined {
-		const native = fromEnginePath(path);
-		let stats;
-		try {
-			stats = statSync(native);
-		} catch {
+		const checked = this.boundary.check(path);
+		if (checked.kind !== 'file') {
 			this.disk.delete(path);
 			return undefined;
 		}
-		if (!stats.isFile() || stats.size > maxDiskFileSize) return undefined;
 		const cached = this.disk.get(path);
-		if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached.text;
-		let text: string | undefined;
-		try {
-			text = readFileSync(native, 'utf8');
-		} catch {
-			text = undefined;
+		if (cached && cached.mtimeMs === checked.mtimeMs && cached.size === checked.size) return cached.text;
+		const outcome = this.boundary.read(path);
+		if (outcome.kind !== 'text') {
+			this.disk.delete(path);
+			return undefined;
 		}
-		this.disk.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, text });
-		return text;
+		this.disk.set(path, { mtimeMs: outcome.mtimeMs, size: outcome.size, text: outcome.text });
+		return outcome.text;
 	}
 }

@@ -441,6 +441,8 @@ export class Server {
 		const superseded = (): boolean => generation !== this.requested || this.shutDown;
 		if (superseded()) return;
 		const options = analysisOptions(this.settings);
+		// Disk reads stay inside the folders analysed (workspace folders, or loose documents' folders) and allowRead.
+		this.workspace.setReadRoots([...this.folders.keys()], this.settings.allowRead);
 		let othersChanged = false;
 		for (const folder of [...this.folders.values()]) {
 			if (!folder.dirty || !this.folders.has(folder.root)) continue;

@@ -16,9 +16,11 @@ export type ServerSettings = {
 	rules: Record<string, RuleLevel>;
 	navidromeVersion: string | undefined;
 	caddyVersion: string | undefined;
+	/** Absolute folders outside the workspace folders whose files includes and imports may read. */
+	allowRead: string[];
 };
 
-export const defaultSettings: ServerSettings = { enable: true, rules: {}, navidromeVersion: undefined, caddyVersion: undefined };
+export const defaultSettings: ServerSettings = { enable: true, rules: {}, navidromeVersion: undefined, caddyVersion: undefined, allowRead: [] };
 
 /**
 Reads our section from what a client sent: the section itself (`{ enable, rules, … }`), an object holding it under
@@ -26,7 +28,7 @@ Reads our section from what a client sent: the section itself (`{ enable, rules,
 */
 export function readSettings(raw: unknown): ServerSettings {
 	const section = findSection(raw);
-	if (!section) return { ...defaultSettings, rules: {} };
+	if (!section) return { ...defaultSettings, rules: {}, allowRead: [] };
 	const rules: Record<string, RuleLevel> = {};
 	if (isObject(section.rules)) {
 		for (const [id, level] of Object.entries(section.rules)) {
@@ -39,6 +41,7 @@ export function readSettings(raw: unknown): ServerSettings {
 		rules,
 		navidromeVersion: nonEmptyString(section.navidromeVersion),
 		caddyVersion: nonEmptyString(section.caddyVersion),
+		allowRead: Array.isArray(section.allowRead) ? section.allowRead.filter((path): path is string => typeof path === 'string' && path.startsWith('/') && path.length < 4096).slice(0, 100) : [],
 	};
 }
 
@@ -62,7 +65,7 @@ function findSection(raw: unknown): Record<string, unknown> | undefined {
 	const dotted: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(raw)) if (key.startsWith(`${settingsSection}.`)) dotted[key.slice(settingsSection.length + 1)] = value;
 	if (Object.keys(dotted).length > 0) return dotted;
-	if (['enable', 'rules', 'navidromeVersion', 'caddyVersion'].some((key) => key in raw)) return raw;
+	if (['enable', 'rules', 'navidromeVersion', 'caddyVersion', 'allowRead'].some((key) => key in raw)) return raw;
 	return undefined;
 }
 

@@ -2,7 +2,7 @@
 How the engine parses each kind of file. A handler is pure: it gets the text and a read-only workspace view (for
 `.env`, imports and includes) and returns the format's tree plus syntax errors. It never throws.
 */
-import type { FileKind, SourceFile, WorkspaceView } from '../files.js';
+import type { FileKind, ReadProblem, SourceFile, WorkspaceView } from '../files.js';
 import type { AnalysisOptions } from '../model/deployment.js';
 import type { SyntaxError } from './syntax-error.js';
 
@@ -11,6 +11,8 @@ export type ParseContext = {
 	options: AnalysisOptions;
 	/** Text of another file: an open document's current text, else the workspace's. */
 	readText(path: string): string | undefined;
+	/** Why `readText(path)` gave nothing although the path exists (the read boundary refused it); `undefined` otherwise. */
+	readProblem?(path: string): ReadProblem | undefined;
 };
 
 export type ParseOutput<T = unknown> = {

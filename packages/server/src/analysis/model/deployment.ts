@@ -91,6 +91,8 @@ export type Deployment = {
 	routes: ProxyRoute[];
 	/** The Caddy route model (proxies/caddy), set by the Caddy adapter when the workspace holds Caddyfiles. */
 	caddy?: import('../proxies/caddy/types.js').CaddyAnalysis;
+	/** Files to analyse that the caller could not read (`AnalysisInput.unreadable`), for rule `io/read-refused`. */
+	unreadable?: Array<{ path: string; problem: import('../files.js').ReadProblem }>;
 	options: AnalysisOptions;
 };
 

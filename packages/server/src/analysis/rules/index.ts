@@ -10,6 +10,7 @@ import { caddyStripMatcherGap } from './caddy/strip-matcher-gap.js';
 import { caddySyntaxVersion } from './caddy/syntax-version.js';
 import { composeVariable } from './common/compose-variable.js';
 import { parseError } from './common/parse-error.js';
+import { readRefused } from './io/read-refused.js';
 import { addressMissingUnix } from './navidrome/address-missing-unix.js';
 import { ipEntriesWithSocket } from './navidrome/ip-entries-with-socket.js';
 import { legacyAndNewSet } from './navidrome/legacy-and-new-set.js';
@@ -84,6 +85,7 @@ export const rules: readonly Rule[] = [
 	traefikTrustforward,
 	composeVariable,
 	parseError,
+	readRefused,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -35,6 +35,9 @@ const maxImportDepth = 32;
 /** Tokens spliced in and imports expanded, in total (guards against snippets that import each other many times). */
 const maxImportedTokens = 100_000;
 const maxImports = 5000;
+/** Distinct files read through imports, and their total UTF-16 length, per root file. */
+const maxImportedFiles = 500;
+const maxImportedLength = 32 * 1024 * 1024;
 /** Errors (and features) reported at most; past that the file is hopeless and the list only costs memory. */
 const maxErrors = 1000;
 
@@ -133,6 +136,9 @@ class Parser {
 	private readonly lexedFiles = new Map<string, LexResult>();
 	private importedTokens = 0;
 	private expandedImports = 0;
+	private importedLength = 0;
+	/** Budgets already reported: each gives one error, at the import that crossed it. */
+	private readonly budgetsReported = new Set<string>();
 	/** False while parsing a snippet body for reference: its imports are only expanded where it is used. */
 	private expandImports = true;
 
@@ -165,6 +171,12 @@ class Parser {
 		if (errorKeys.has(key)) return;
 		errorKeys.add(key);
 		errors.push(errors.length === maxErrors ? { message: `Too many errors; the rest are not reported`, span, file } : { message, span, file });
+	}
+
+	private budgetError(budget: string, message: string, span: Span, file: string): void {
+		if (this.budgetsReported.has(budget)) return;
+		this.budgetsReported.add(budget);
+		this.error(message, span, file);
 	}
 
 	private errorAt(token: Token, message: string): void {
@@ -513,7 +525,7 @@ class Parser {
 		const chain = token.imports ?? [];
 		if (chain.length >= maxImportDepth) {
 			record.status = 'too-deep';
-			this.error(`Imports are nested too deeply (more than ${maxImportDepth} levels)`, span, token.file);
+			this.budgetError('depth', `Imports are nested too deeply (more than ${maxImportDepth} levels)`, span, token.file);
 			return;
 		}
 		const snippet = this.snippetsByName.get(pattern.text);
@@ -522,7 +534,7 @@ class Parser {
 		const total = parts.reduce((sum, part) => sum + part.tokens.length, 0);
 		if (this.importedTokens + total > maxImportedTokens || this.expandedImports >= maxImports) {
 			record.status = 'too-large';
-			this.error(`Imports expand to too many tokens (more than ${maxImportedTokens} tokens or ${maxImports} imports); the rest is not expanded`, span, token.file);
+			this.budgetError('tokens', `Imports expand to too many tokens (more than ${maxImportedTokens} tokens or ${maxImports} imports); the rest is not expanded`, span, token.file);
 			return;
 		}
 		this.importedTokens += total;
@@ -580,6 +592,13 @@ class Parser {
 				return undefined;
 			}
 			const lexed = this.lexImportedFile(file);
+			if (lexed === 'too-many-files' || lexed === 'too-long') {
+				const message = lexed === 'too-many-files' ? `More than ${maxImportedFiles} files are imported; the rest are not read` : `Imported files exceed ${maxImportedLength} characters in total; the rest are not read`;
+				this.budgetError(lexed, message, record.span, record.file);
+				if (parts.length > 0) break;
+				record.status = 'too-large';
+				return undefined;
+			}
 			if (!lexed) {
 				record.status = 'missing';
 				this.errorAt(pattern, glob ? `Could not import ${file}` : `File to import not found: ${pattern.text}`);
@@ -602,9 +621,10 @@ class Parser {
 		}
 	}
 
-	private lexImportedFile(path: string): LexResult | undefined {
+	private lexImportedFile(path: string): LexResult | 'too-many-files' | 'too-long' | undefined {
 		const cached = this.lexedFiles.get(path);
 		if (cached) return cached;
+		if (this.lexedFiles.size >= maxImportedFiles) return 'too-many-files';
 		let text: unknown;
 		try {
 			text = this.options.readFile?.(path);
@@ -612,6 +632,8 @@ class Parser {
 			text = undefined;
 		}
 		if (typeof text !== 'string') return undefined;
+		if (this.importedLength + text.length > maxImportedLength) return 'too-long';
+		this.importedLength += text.length;
 		const lexed = this.lex(text, path);
 		this.lexedFiles.set(path, lexed);
 		return lexed;

@@ -5,6 +5,7 @@ The parser never throws: YAML errors become `errors`, and whatever part of the t
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Pair } from 'yaml';
 import { dirname, resolvePath } from '../../files.js';
 import type { Span } from '../../text.js';
+import { capSyntaxErrors } from '../syntax-error.js';
 import { getPair, getValue, mapPairs, nodeSpan, scalarText, seqItems, type ScalarText } from '../yaml-nodes.js';
 import { interpolate, type Lookup } from './interpolate.js';
 import type { ComposeFile, ComposeNetwork, ComposeService, KeyValueEntry, PortMapping, ServiceNetwork, VolumeMount } from './types.js';
@@ -16,6 +17,7 @@ export function parseCompose(path: string, text: string, variables: Lookup = () 
 		const start = Math.min(error.pos[0], text.length);
 		file.errors.push({ message: firstLine(error.message), span: { start, end: Math.min(Math.max(error.pos[1], start + 1), text.length) } });
 	}
+	file.errors = capSyntaxErrors(file.errors);
 	const context: Context = { text, file, variables, dir: dirname(path) };
 	for (const pair of mapPairs(getValue(document.contents, 'services'))) {
 		const service = readService(pair, context);

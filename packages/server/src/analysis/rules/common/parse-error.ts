@@ -11,7 +11,7 @@ position the parser stopped. Everything that could be read is still analysed, so
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'caddyfile', 'nginx', 'traefik'],
 	check({ deployment, report }) {
 		for (const file of deployment.files.values()) {
-			for (const error of file.errors) report({ location: { file: error.file ?? file.path, span: error.span }, message: error.message });
+			for (const error of file.errors) if (!error.refused) report({ location: { file: error.file ?? file.path, span: error.span }, message: error.message });
 		}
 	},
 };
