@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-/** `navidrome-extauth check [paths...]`: the same analysis as the language server, for terminals and CI. */
-import { statSync } from 'node:fs';
+/** `navidrome-extauth check [paths...]`: the same analysis as the language server, for terminals, CI and editors' fixers. */
+import { readSync, realpathSync, statSync } from 'node:fs';
 import { relative as relativePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Analyzer } from './analysis/engine.js';
+import { Analyzer, type AnalysisResult } from './analysis/engine.js';
 import { detectFileKind, dirname, type ReadProblem } from './analysis/files.js';
 import { rules } from './analysis/rules/index.js';
-import { exitCodes, parseArguments, usage } from './cli/args.js';
+import { exitCodes, parseArguments, usage, type CheckArguments } from './cli/args.js';
+import { createWriteBoundary, editableWorkspace, fixInMemory, writeFileAtomically, type EditableWorkspace } from './cli/fix.js';
+import { formatGithub } from './cli/format-github.js';
 import { formatJson } from './cli/format-json.js';
 import { formatSarif } from './cli/format-sarif.js';
 import { escapeControls, formatText } from './cli/format-text.js';
 import { createNodeWorkspace, discoverFiles, fromEnginePath, toEnginePath, type DiscoveryProblem } from './cli/node-workspace.js';
+import { maxFileSize } from './cli/read-boundary.js';
+import { runSimulate, simulateUsage, type SimulateCliArguments } from './cli/simulate.js';
+
+type NodeWorkspace = ReturnType<typeof createNodeWorkspace>;
 
 declare const PACKAGE_VERSION: string;
 const version = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
@@ -32,24 +38,123 @@ function main(argv: string[]): number {
 		write(process.stderr, `navidrome-extauth: ${escapeControls(args.message)}\n\n${usage}\n`);
 		return exitCodes.usage;
 	}
-	const fail = (message: string): number => {
-		write(process.stderr, `navidrome-extauth: ${message}\n`);
-		return exitCodes.usage;
-	};
+	if (args.command === 'simulate') return simulateCommand(args);
+	return check(args);
+}
+
+/** `simulate`: the same inputs and analysis as `check`, then a trace per request; 0 whatever Navidrome decides. */
+function simulateCommand(args: SimulateCliArguments): number {
+	if (args.help) {
+		write(process.stdout, `${simulateUsage}\n`);
+		return exitCodes.clean;
+	}
+	const input = diskInput(args.paths, args.allowRead);
+	if (typeof input === 'number') return input;
+	const result = new Analyzer().analyze({ files: input.files, workspace: input.workspace, options: args.options, unreadable: input.unreadable });
+	const output = runSimulate(result, args, relative);
+	write(process.stdout, args.format === 'json' ? escapeJsonControls(output) : output);
+	return exitCodes.clean;
+}
+
+function fail(message: string): number {
+	write(process.stderr, `navidrome-extauth: ${message}\n`);
+	return exitCodes.usage;
+}
+
+/** What `check` analyses: files with their texts, the workspace they came from, and what could not be read. */
+type CheckInput = { roots: string[]; files: Array<{ path: string; text: string }>; workspace: EditableWorkspace; disk: NodeWorkspace; unreadable: DiscoveryProblem[]; stdinPath?: string };
+
+/** `check`: read the inputs, analyse (fixing first with `--fix`), print the report; returns the exit status. */
+function check(args: CheckArguments): number {
 	for (const given of args.allowRead) {
 		const problem = statProblem(given);
 		if (problem) return fail(`--allow-read: cannot read '${escapeControls(given, 'path')}': ${problem}`);
 	}
+	const input = args.stdinFilename !== undefined ? stdinInput(args.stdinFilename, args.allowRead) : diskInput(args.paths, args.allowRead);
+	if (typeof input === 'number') return input;
+	const { files, workspace, unreadable } = input;
+	const analyzer = new Analyzer();
+	const analyze = (): AnalysisResult => analyzer.analyze({ files: files.map((file) => ({ path: file.path, text: workspace.text(file.path) ?? file.text })), workspace, options: args.options, unreadable });
+	let result: AnalysisResult;
+	const log: string[] = [];
+	let status: number = exitCodes.clean;
+	if (!args.fix) result = analyze();
+	else {
+		// Standard input changes only its own text; the disk only inside the roots, by name and real path.
+		const writeBoundary = createWriteBoundary(input.roots);
+		const mayEdit = input.stdinPath !== undefined ? (path: string) => (path === input.stdinPath ? undefined : 'it is not the text on standard input') : (path: string) => writeBoundary.problem(path);
+		const run = fixInMemory({ workspace, analyze, mayEdit });
+		result = run.result;
+		let applied = run.applied;
+		if (input.stdinPath === undefined) {
+			const failed = writeFixes(workspace, input.disk, writeBoundary.problem);
+			for (const [path, problem] of failed) log.push(`not written ${escapeControls(relative(path), 'path')}: ${escapeControls(problem)}`);
+			if (failed.size > 0) {
+				status = exitCodes.output;
+				for (const path of failed.keys()) workspace.edit(path, workspace.original(path)!);
+				applied = applied.filter((fix) => fix.files.every((file) => !failed.has(file)));
+				// Report what is on disk now.
+				result = analyze();
+			}
+		}
+		for (const fix of applied) log.push(`fixed ${fix.files.map((file) => escapeControls(relative(file), 'path')).join(', ')}: [${escapeControls(fix.ruleId)}] ${escapeControls(fix.title)}`);
+		for (const skip of run.skipped) log.push(`not fixed ${escapeControls(relative(skip.finding.file), 'path')}:${skip.finding.range.start.line + 1}:${skip.finding.range.start.character + 1}: [${escapeControls(skip.finding.ruleId)}] ${escapeControls(skip.title)} (${escapeControls(relative(skip.file), 'path')}: ${escapeControls(skip.reason)})`);
+		const changed = new Set(applied.flatMap((fix) => fix.files)).size;
+		log.push(`${applied.length} fix${applied.length === 1 ? '' : 'es'} applied${applied.length ? ` to ${changed} file${changed === 1 ? '' : 's'}` : ''}.`);
+	}
+	// With --fix on standard input, stdout carries the fixed text and the report goes to stderr (as prettier does).
+	const printsText = args.fix && input.stdinPath !== undefined;
+	const report = printsText ? process.stderr : process.stdout;
+	if (printsText) write(process.stdout, workspace.text(input.stdinPath!) ?? '');
+	if (log.length > 0) write(args.format === 'text' ? report : process.stderr, `${log.join('\n')}\n`);
+	if (args.format === 'json') write(report, escapeJsonControls(formatJson(result.files, result.findings, relative)));
+	else if (args.format === 'sarif') write(report, escapeJsonControls(formatSarif(result.findings, rules, relative, pathToFileURL(`${process.cwd()}/`).href, version)));
+	else if (args.format === 'github') write(report, formatGithub(result.findings, relative));
+	else write(report, formatText(result.files.length, result.findings, relative, Boolean(report.isTTY) && !process.env.NO_COLOR));
+	if (status !== exitCodes.clean) return status;
+	return result.findings.some((finding) => finding.severity === 'error') ? exitCodes.errors : exitCodes.clean;
+}
+
+/**
+Writes every changed text of `workspace` to disk (cli/fix.ts `writeFileAtomically`); returns the paths that were
+not written, with why. Paths that reach one real file are written once, and not at all when their texts differ.
+*/
+function writeFixes(workspace: EditableWorkspace, disk: NodeWorkspace, mayWrite: (path: string) => string | undefined): Map<string, string> {
+	const failed = new Map<string, string>();
+	const byReal = new Map<string, string[]>();
+	for (const path of workspace.changed()) {
+		let real: string;
+		try {
+			real = realpathSync.native(fromEnginePath(path));
+		} catch {
+			real = path;
+		}
+		byReal.set(real, [...(byReal.get(real) ?? []), path]);
+	}
+	for (const paths of byReal.values()) {
+		const [first, ...others] = paths as [string, ...string[]];
+		const text = workspace.text(first)!;
+		const problem = others.some((other) => workspace.text(other) !== text)
+			? 'it is reached by more than one path, with different fixes'
+			: writeFileAtomically(first, text, { expected: workspace.original(first)!, readCurrent: (path) => disk.readFile(path), mayWrite });
+		if (problem !== undefined) for (const path of paths) failed.set(path, problem);
+	}
+	return failed;
+}
+
+/** The files under the paths given on the command line (directories searched), or an exit status. */
+function diskInput(givenPaths: string[], allowRead: string[]): CheckInput | number {
 	// A named file brings its folder: Compose reads the `.env` and `env_file`s beside it, Caddy and nginx their includes.
-	const roots = args.paths.map((given) => {
+	const roots = givenPaths.map((given) => {
 		const path = toEnginePath(given);
 		return isRegularFile(path) ? dirname(path) : path;
 	});
-	const workspace = createNodeWorkspace({ roots, allowRead: args.allowRead.map(toEnginePath) });
+	const disk = createNodeWorkspace({ roots, allowRead: allowRead.map(toEnginePath) });
+	const workspace = editableWorkspace(disk);
 	const paths: string[] = [];
 	const named = new Set<string>();
 	const unreadable: DiscoveryProblem[] = [];
-	for (const given of args.paths) {
+	for (const given of givenPaths) {
 		const enginePath = toEnginePath(given);
 		const shown = escapeControls(given, 'path');
 		let stats;
@@ -86,12 +191,49 @@ function main(argv: string[]): number {
 		unreadable.push({ path, problem });
 	}
 	const seen = new Set<string>();
-	const refused = unreadable.filter((entry) => !seen.has(entry.path) && seen.add(entry.path));
-	const result = new Analyzer().analyze({ files, workspace, options: args.options, unreadable: refused });
-	if (args.format === 'json') write(process.stdout, escapeJsonControls(formatJson(result.files, result.findings, relative)));
-	else if (args.format === 'sarif') write(process.stdout, escapeJsonControls(formatSarif(result.findings, rules, relative, pathToFileURL(`${process.cwd()}/`).href, version)));
-	else write(process.stdout, formatText(result.files.length, result.findings, relative, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR));
-	return result.findings.some((finding) => finding.severity === 'error') ? exitCodes.errors : exitCodes.clean;
+	return { roots, files, workspace, disk, unreadable: unreadable.filter((entry) => !seen.has(entry.path) && seen.add(entry.path)) };
+}
+
+/**
+Standard input, checked as if it were the file `name`: the kind comes from the name, and when `name` exists its folder
+is the root its includes are read from; otherwise nothing else is read (but `--allow-read` folders).
+*/
+function stdinInput(name: string, allowRead: string[]): CheckInput | number {
+	const path = toEnginePath(name);
+	const shown = escapeControls(name, 'path');
+	if (!detectFileKind(path)) return fail(`--stdin-filename: '${shown}' is not a file kind this tool reads (compose, .env, navidrome.toml, Caddyfile, nginx, Traefik)`);
+	const stdin = readStandardInput(maxFileSize);
+	if (typeof stdin !== 'string') return fail(`cannot read standard input: ${stdin.problem}`);
+	const roots = isRegularFile(path) ? [dirname(path)] : [];
+	const disk = createNodeWorkspace({ roots, allowRead: allowRead.map(toEnginePath) });
+	return { roots, files: [{ path, text: stdin }], workspace: editableWorkspace(disk, [{ path, text: stdin }]), disk, unreadable: [], stdinPath: path };
+}
+
+/** All of standard input as UTF-8, or why not; more than `limit` bytes is refused, as for files (read-boundary.ts). */
+function readStandardInput(limit: number): string | { problem: string } {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	const buffer = Buffer.allocUnsafe(64 * 1024);
+	for (;;) {
+		let count: number;
+		try {
+			count = readSync(0, buffer, 0, buffer.length, null);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException)?.code;
+			if (code === 'EAGAIN') {
+				// A non-blocking pipe with nothing in it yet: wait a little, without spinning.
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+				continue;
+			}
+			if (code === 'EOF') break;
+			return { problem: code ?? 'error' };
+		}
+		if (count === 0) break;
+		total += count;
+		if (total > limit) return { problem: `it is larger than ${limit / (1024 * 1024)} MiB` };
+		chunks.push(Buffer.from(buffer.subarray(0, count)));
+	}
+	return Buffer.concat(chunks, total).toString('utf8');
 }
 
 function relative(enginePath: string): string {

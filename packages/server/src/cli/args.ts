@@ -3,14 +3,24 @@ import { parseVersion } from '@navidrome-extauth/core';
 import { parseRuleLevel } from '../analysis/findings.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
 import { parseCaddyVersion } from '../analysis/proxies/caddy/version.js';
+import { parseSimulateArguments, type SimulateCliArguments } from './simulate.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+const outputFormats: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
 
-export type CliArguments =
-	| { command: 'help' }
-	| { command: 'version' }
-	| { command: 'check'; paths: string[]; allowRead: string[]; format: OutputFormat; options: AnalysisOptions }
-	| { command: 'error'; message: string };
+export type CheckArguments = {
+	command: 'check';
+	paths: string[];
+	allowRead: string[];
+	format: OutputFormat;
+	options: AnalysisOptions;
+	/** `--fix`: apply the preferred fixes (cli/fix.ts). */
+	fix: boolean;
+	/** `--stdin-filename NAME`: check standard input as if it were the file NAME. */
+	stdinFilename?: string;
+};
+
+export type CliArguments = { command: 'help' } | { command: 'version' } | CheckArguments | SimulateCliArguments | { command: 'error'; message: string };
 
 /** Exit statuses of `navidrome-extauth`, as documented in `usage` and the README. */
 export const exitCodes = { clean: 0, errors: 1, usage: 2, output: 3 } as const;
@@ -23,7 +33,12 @@ symbolic links are followed while they stay inside the paths given). Files are r
 (a named file brings its folder).
 
 Options:
-  --format text|json|sarif        output format (default: text)
+  --format text|json|sarif|github output format (default: text); github writes workflow annotations
+  --fix                           apply the preferred fixes in place and list them; the exit code and report then
+                                  describe what is left
+  --stdin-filename <name>         check standard input as if it were the file <name> (its folder is read for
+                                  includes only when <name> exists); with --fix, print the fixed text on stdout and
+                                  the report on stderr
   --rule <id>=off|error|warning|info
                                   change or silence one rule (repeatable)
   --navidrome-version <version>   assume this Navidrome version when no image tag tells (0.58.0, v0.58, latest)
@@ -33,7 +48,9 @@ Options:
   -v, --version                   show the version
 
 Exit codes: 0 no error-severity finding, 1 error-severity findings, 2 usage error or unreadable path argument,
-3 output could not be written (closed pipe, full disk).`;
+3 output could not be written (closed pipe, full disk), or --fix could not save a file.
+
+'navidrome-extauth simulate --help' shows how to trace a request through the proxies to Navidrome's decision.`;
 
 /**
 Parse `argv` (without `node` and the script). `knownRules` are the rule ids `--rule` accepts; an unknown id is an
@@ -42,10 +59,13 @@ error that names the nearest known one.
 export function parseArguments(argv: readonly string[], knownRules: readonly string[] = []): CliArguments {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { command: 'help' };
 	if (argv[0] === '-v' || argv[0] === '--version') return { command: 'version' };
+	if (argv[0] === 'simulate') return parseSimulateArguments(argv.slice(1), (rest) => parseArguments(['check', ...rest], knownRules));
 	if (argv[0] !== 'check') return { command: 'error', message: `Unknown command '${argv[0]}'. Try 'navidrome-extauth check .'` };
 	const paths: string[] = [];
 	const allowRead: string[] = [];
 	let format: OutputFormat = 'text';
+	let fix = false;
+	let stdinFilename: string | undefined;
 	const options: AnalysisOptions = {};
 	for (let i = 1; i < argv.length; i++) {
 		const argument = argv[i]!;
@@ -57,8 +77,18 @@ export function parseArguments(argv: readonly string[], knownRules: readonly str
 				return { command: 'help' };
 			case '--format': {
 				const chosen = value();
-				if (chosen !== 'text' && chosen !== 'json' && chosen !== 'sarif') return { command: 'error', message: `--format must be text, json or sarif (got '${chosen ?? ''}')` };
-				format = chosen;
+				if (!outputFormats.includes(chosen as OutputFormat)) return { command: 'error', message: `--format must be text, json, sarif or github (got '${chosen ?? ''}')` };
+				format = chosen as OutputFormat;
+				break;
+			}
+			case '--fix':
+				if (inline !== undefined) return { command: 'error', message: '--fix takes no value' };
+				fix = true;
+				break;
+			case '--stdin-filename': {
+				const name = value();
+				if (!name) return { command: 'error', message: '--stdin-filename expects the name of the file standard input stands for' };
+				stdinFilename = name;
 				break;
 			}
 			case '--rule': {
@@ -94,7 +124,11 @@ export function parseArguments(argv: readonly string[], knownRules: readonly str
 				paths.push(argument);
 		}
 	}
-	return { command: 'check', paths: paths.length > 0 ? paths : ['.'], allowRead, format, options };
+	if (stdinFilename !== undefined) {
+		if (paths.length > 0) return { command: 'error', message: `--stdin-filename checks standard input only; remove the paths (got '${paths[0]}')` };
+		return { command: 'check', paths: [], allowRead, format, options, fix, stdinFilename };
+	}
+	return { command: 'check', paths: paths.length > 0 ? paths : ['.'], allowRead, format, options, fix };
 }
 
 /** Numeric versions with at most three parts and an optional `-pre`/`+build` suffix. */

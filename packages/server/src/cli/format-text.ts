@@ -1,6 +1,7 @@
 /** Human output: `file:line:col  severity  rule-id  message`, coloured only on a TTY. */
 import type { Finding, Severity } from '../analysis/findings.js';
 import type { RelativePath } from './format-json.js';
+import { summaryLine } from '../analysis/verdict.js';
 
 const colours: Record<Severity, string> = { error: '\u001b[31m', warning: '\u001b[33m', information: '\u001b[36m', hint: '\u001b[90m' };
 const dim = '\u001b[2m';
@@ -30,9 +31,6 @@ export function formatText(fileCount: number, findings: Finding[], relative: Rel
 		lines.push(`${at(finding.file, finding.range.start)}: ${paint(colours[finding.severity], finding.severity)} ${paint(dim, `[${escapeControls(finding.ruleId)}]`)} ${escapeControls(finding.message)}`);
 		for (const related of finding.related ?? []) lines.push(`    ${paint(dim, `${at(related.file, related.range.start)}: ${escapeControls(related.message)}`)}`);
 	}
-	const counts = new Map<Severity, number>();
-	for (const finding of findings) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
-	const summary = (['error', 'warning', 'information', 'hint'] as const).filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}${counts.get(s) === 1 || s === 'information' ? '' : 's'}`);
-	lines.push(`${fileCount} file${fileCount === 1 ? '' : 's'} checked: ${summary.length ? summary.join(', ') : 'no findings'}.`);
+	lines.push(summaryLine(fileCount, findings));
 	return `${lines.join('\n')}\n`;
 }
