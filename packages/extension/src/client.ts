@@ -6,11 +6,28 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { serverCommands } from './command-ids.js';
-import { isOwnSection, section, toServerSettings } from './config.js';
+import { isOwnSection, section, toServerSettings, type ServerSettings } from './config.js';
 import { documentSelector } from './selectors.js';
+import { createTraceChannel } from './trace-channel.js';
 
 export const clientId = 'navidrome-extauth';
 export const clientName = 'Navidrome ExtAuth';
+
+/** The YAML extension whose diagnostics include YAML syntax errors on compose files. */
+export const yamlExtensionId = 'redhat.vscode-yaml';
+
+/** Whether an active YAML extension already reports YAML syntax errors (the server then leaves them out on compose files). */
+export function yamlSyntaxReportedByClient(): boolean {
+	return vscode.extensions.getExtension(yamlExtensionId)?.isActive === true;
+}
+
+/**
+What the server reads: our settings, whether VS Code reports YAML syntax errors itself, and that this client shows
+command results itself (so the server sends no showMessage/showDocument for them, as it does for Neovim).
+*/
+function serverSettings(raw: unknown): ServerSettings & { yamlSyntaxReportedByClient: boolean; commandResultsShownByClient: true } {
+	return { ...toServerSettings(raw), yamlSyntaxReportedByClient: yamlSyntaxReportedByClient(), commandResultsShownByClient: true };
+}
 
 export type ClientHooks = {
 	/**
@@ -26,10 +43,14 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
 		run: { module, transport: TransportKind.ipc },
 		debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
 	};
+	const traceChannel = createTraceChannel(`${clientName} (trace)`);
+	context.subscriptions.push(traceChannel);
 	const clientOptions: LanguageClientOptions = {
 		documentSelector: documentSelector(),
 		outputChannel: output,
-		initializationOptions: toServerSettings(vscode.workspace.getConfiguration(section)),
+		// Protocol traces follow `navidrome-extauth.trace.server` alone (see trace-channel.ts).
+		traceOutputChannel: traceChannel,
+		initializationOptions: serverSettings(vscode.workspace.getConfiguration(section)),
 		// Sends workspace/didChangeConfiguration on every change, so the server re-reads its settings. The server registers
 		// its own file watchers (dynamic didChangeWatchedFiles), so none are set up here.
 		synchronize: { configurationSection: section },
@@ -46,7 +67,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
 					if (!Array.isArray(result)) return result;
 					return result.map((value, index) => {
 						const item = params.items[index];
-						return item && isOwnSection(item) ? toServerSettings(value) : value;
+						return item && isOwnSection(item) ? serverSettings(value) : value;
 					});
 				},
 			},

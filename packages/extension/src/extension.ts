@@ -4,8 +4,8 @@ Entry point: starts the language client, the status bar verdict and the commands
 workspace/didChangeConfiguration.
 */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { createClient } from './client.js';
+import { DidChangeConfigurationNotification, type LanguageClient } from 'vscode-languageclient/node';
+import { createClient, yamlSyntaxReportedByClient } from './client.js';
 import { registerCommands } from './commands.js';
 import { asRuleDocumentation, ruleDocumentationMarkdown } from './render.js';
 import { documentSelector } from './selectors.js';
@@ -55,6 +55,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 		await old?.dispose().catch(() => undefined);
 		await start();
 	};
+
+	// The YAML extension activates on its own schedule (often when a YAML file opens): when it starts or stops, the
+	// server re-reads its settings, which say whether it should report YAML syntax errors itself.
+	let yamlReported = yamlSyntaxReportedByClient();
+	const checkYaml = () => {
+		const now = yamlSyntaxReportedByClient();
+		if (now === yamlReported) return;
+		yamlReported = now;
+		output.info(`YAML syntax errors on compose files are reported by ${now ? 'the YAML extension' : 'this extension'}`);
+		if (client?.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch(() => undefined);
+	};
+	context.subscriptions.push(
+		vscode.extensions.onDidChange(checkYaml),
+		vscode.workspace.onDidOpenTextDocument(() => {
+			checkYaml();
+			setTimeout(checkYaml, 2000);
+		}),
+	);
 
 	context.subscriptions.push(
 		...registerCommands({ client: () => client, restart, documents, output, memento: context.workspaceState, isChecked }),

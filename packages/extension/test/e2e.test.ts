@@ -1,7 +1,7 @@
 /**
 End to end in a real VS Code: code-server 4.100.3 with headless Chromium (shared/recipes/vscode-e2e.md). Builds and
 installs the VSIX, opens a workspace with a compose file and a Caddyfile, and checks what a user sees: squiggles,
-Problems rows, the status bar verdict, a hover, a quick fix. Saves the screenshots to docs/images/ and prints the VSIX
+Problems rows, the status bar verdict, a hover, a quick fix, a value typed key by key. Saves the screenshots to docs/images/ and prints the VSIX
 size and the time from activation to the first diagnostics (docs/benchmarks.md, "VS Code extension").
 Needs e2e/setup.sh; without it the test fails under CI=true and is skipped elsewhere.
 */
@@ -228,7 +228,20 @@ describe('VS Code extension in code-server (end to end)', function () {
 
 	it('should simulate a request from the command palette', async () => {
 		await openFile(page, 'compose.yaml');
+		// The common probe first: a forged user header on /rest/ping, through every route of the deployment.
 		await runCommand(page, 'Navidrome ExtAuth: Simulate a request');
+		await waitForText(page, '.quick-input-widget .quick-input-list', 'on /rest/ping');
+		await page.locator('.quick-input-widget input').fill('on /rest/ping');
+		await page.keyboard.press('Enter');
+		await waitForText(page, '.notifications-toasts .notification-toast', '/rest/ping (none)');
+		await page.waitForTimeout(800);
+		await screenshot(page, 'vscode-simulate.png');
+		await page.keyboard.press('Escape');
+		// Then the peer form: an address of one's own, a path and the user header.
+		await runCommand(page, 'Navidrome ExtAuth: Simulate a request');
+		await waitForText(page, '.quick-input-widget .quick-input-list', 'From a peer address');
+		await page.locator('.quick-input-widget input').fill('From a peer address');
+		await page.keyboard.press('Enter');
 		for (const [index, value] of ['203.0.113.7:5555', '/rest/ping', 'admin'].entries()) {
 			// The three boxes reuse one widget: wait for this step's title before typing.
 			await waitForText(page, '.quick-input-widget .quick-input-title', `(${index + 1}/3)`);
@@ -237,8 +250,6 @@ describe('VS Code extension in code-server (end to end)', function () {
 			await page.keyboard.press('Enter');
 		}
 		await waitForText(page, '.notifications-toasts .notification-toast', 'Navidrome would not take the user from the header (untrusted-peer)');
-		await page.waitForTimeout(800);
-		await screenshot(page, 'vscode-simulate.png');
 		await page.locator('.notifications-toasts .monaco-button', { hasText: 'Explain' }).first().click();
 		await page.locator('.tabs-container .tab[aria-label*="Simulated request"]').waitFor({ timeout: 30_000 });
 	});
@@ -346,5 +357,45 @@ describe('VS Code extension in code-server (end to end)', function () {
 		await openFile(page, 'Caddyfile');
 		await waitForText(page, '.statusbar-item', 'ExtAuth:');
 		await waitForText(page, '#status\\.editor\\.mode', 'Caddyfile');
+	});
+
+	it('should follow a value typed key by key at 40-80 ms a key, in both directions', async () => {
+		assert.ok(server);
+		// A folder with the compose file alone: no other file's diagnostics change, so no refresh request rescues a pull
+		// the client dropped, and only the answer to the cancelled pull decides whether the squiggle follows.
+		const folder = join(root, 'typing');
+		mkdirSync(folder);
+		const value = '192.168.1.10/32';
+		writeFileSync(join(folder, 'compose.yaml'), compose.replace('192.168.1.10', value));
+		await openWorkbench(page, server.url, folder);
+		await openFile(page, 'compose.yaml');
+		await page.locator('.editor-instance .monaco-editor .squiggly-warning').first().waitFor({ timeout: 45_000 });
+		const box = await tokenBox(page, '192.168.1.10');
+		await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+		await page.keyboard.press('End');
+		// Each key is a didChange and a diagnostic pull that the next key cancels; the squiggle must still follow.
+		let key = 0;
+		const press = async (keys: string[]): Promise<void> => {
+			for (const name of keys) {
+				await page.keyboard.press(name);
+				await page.waitForTimeout(40 + ((key++ * 17) % 41));
+			}
+		};
+		const keysOf = (text: string): string[] => [...text].map((character) => (character === '/' ? 'Slash' : character === '.' ? 'Period' : character));
+		await press([...Array<string>(value.length).fill('Backspace'), ...keysOf('0.0.0.0/0')]);
+		await page.keyboard.press('Escape');
+		assert.match(await editorText(page), /ND_EXTAUTH_TRUSTEDSOURCES: 0\.0\.0\.0\/0$/m);
+		await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
+		await page.keyboard.press('Control+Shift+M');
+		await waitForText(page, '.markers-panel .monaco-list-row', 'nd/trust-all', 20_000);
+		await screenshot(page, 'vscode-live-typing.png');
+		// And back: the error goes away without a save.
+		await tokenBox(page, '0.0.0.0').then((zero) => page.mouse.click(zero.x + zero.width / 2, zero.y + zero.height / 2));
+		await page.keyboard.press('End');
+		await press([...Array<string>('0.0.0.0/0'.length).fill('Backspace'), ...keysOf(value)]);
+		await page.keyboard.press('Escape');
+		assert.ok((await editorText(page)).includes(`ND_EXTAUTH_TRUSTEDSOURCES: ${value}\n`), await editorText(page));
+		await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 20_000 });
+		await waitForNoText(page, '.markers-panel .monaco-list-row', 'nd/trust-all', 20_000);
 	});
 });

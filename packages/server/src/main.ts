@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
 Entry point of the language server: `--stdio` or `--node-ipc`. Console output goes to the client's log, never to
-stdout, which carries the protocol.
+stdout, which carries the protocol. `--debounce-ms=N` sets the quiet time after an edit (benchmarks use 0).
 */
 import { listenOnIpc, listenOnStreams, type Connection } from './protocol/connection.js';
+import type { ServerOptions } from './protocol/server.js';
 
 const usage = 'Usage: navidrome-extauth-server --stdio | --node-ipc';
 
 function start(argv: string[]): void {
 	let connection: Connection;
+	const options = serverOptions(argv);
 	if (argv.includes('--stdio')) {
 		// After a framing error no later byte can be trusted to start a message (protocol/json-rpc.ts): exit 1, and the
 		// client restarts the server. stderr goes to the client's log (pipe writes are synchronous on Linux).
@@ -16,11 +18,11 @@ function start(argv: string[]): void {
 			process.stderr.write(`navidrome-extauth: ${error.message}; exiting\n`);
 			process.exit(1);
 		};
-		connection = listenOnStreams(process.stdin, process.stdout, undefined, { onFramingError }).connection;
+		connection = listenOnStreams(process.stdin, process.stdout, options, { onFramingError }).connection;
 		// Without a client there is nothing left to serve.
 		process.stdin.on('end', () => process.exit(0));
 	} else if (argv.includes('--node-ipc') && typeof process.send === 'function') {
-		connection = listenOnIpc().connection;
+		connection = listenOnIpc(options).connection;
 	} else {
 		process.stderr.write(`${usage}\n`);
 		process.exitCode = 2;
@@ -37,6 +39,12 @@ function start(argv: string[]): void {
 	console.error = forward('error');
 	process.on('uncaughtException', (error) => connection.console.error(`navidrome-extauth: uncaught ${error?.stack ?? error}`));
 	process.on('unhandledRejection', (reason) => connection.console.error(`navidrome-extauth: unhandled rejection ${(reason as Error)?.stack ?? reason}`));
+}
+
+function serverOptions(argv: string[]): ServerOptions {
+	const debounce = argv.find((arg) => arg.startsWith('--debounce-ms='))?.slice('--debounce-ms='.length);
+	const debounceMs = debounce !== undefined && /^[0-9]{1,5}$/.test(debounce) ? Number(debounce) : undefined;
+	return debounceMs === undefined ? {} : { debounceMs };
 }
 
 function safeInspect(value: unknown): string {

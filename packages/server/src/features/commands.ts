@@ -11,7 +11,8 @@ import { LineIndex, type Range, type Span } from '../analysis/text.js';
 import { instancesOfDocument } from './context.js';
 import { ruleMarkdown } from './markdown.js';
 import { instanceSecrets } from '../analysis/model/navidrome.js';
-import { maskUrlPasswords, redact, type Secret } from '../analysis/secrets.js';
+import { maskUrlPasswords, type Secret } from '../analysis/secrets.js';
+import { formatTraceMarkdown, hideSecrets, simulate, traceSummary, type SimulationTrace } from './simulate.js';
 import { describeSource, effectiveSetting, visibleValue } from './settings-info.js';
 
 export type RuleDocumentation = { ruleId: string; markdown: string; url: string };
@@ -29,27 +30,44 @@ export type InstanceSummary = {
 };
 
 export type SimulateArguments = {
-	/** The peer Navidrome sees: `ip`, `ip:port`, `[v6]:port`, or `@` for a UNIX-socket client. */
-	peer: string | null;
+	/**
+	The peer Navidrome sees: `ip`, `ip:port`, `[v6]:port`, or `@` for a UNIX-socket client. With `trace`, optional: the
+	client's own address on the direct path (each proxy route has its own peer, the proxy's address).
+	*/
+	peer: string | null | undefined;
 	path: string | undefined;
 	headers: Record<string, HeaderValue>;
 	/** Pick an instance by id when the deployment has several. */
 	instance: string | undefined;
+	/** Set when the request goes through the proxy route model (arguments with `trace: true`, `via`, `credentials` or `host`). */
+	trace?: { via: string | undefined; credentials: string | undefined; host: string | undefined; method: string | undefined };
 };
 
 export type SimulationResult = {
 	instance: InstanceSummary | null;
 	/** The inputs `decide()` was given; values that came through secret-looking variables are shown as `(hidden: …)`. */
 	config: { trustedSources: string; userHeader: string; address: string; navidromeVersion: string | undefined };
+	/**
+	For `peer`, the core's decision; with `trace` and no `peer`, the decision of the first route that reaches Navidrome
+	(one that logs someone in first), else the decision at the deployment's first proxy address.
+	*/
 	decision: Decision;
+	/** With `trace`: the request through every route that covers it (features/simulate.ts). */
+	simulation?: SimulationTrace;
+	/** With `trace`: one line per route (`caddy:Caddyfile:7: AUTHENTICATED as admin`). */
+	summary?: string[];
+	/** With `trace`: the whole trace as markdown. */
+	markdown?: string;
 };
 
 /** Reads untrusted command arguments; `undefined` when they are not an object with a usable peer. */
 export function readSimulateArguments(raw: unknown): SimulateArguments | undefined {
 	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
 	const object = raw as Record<string, unknown>;
+	const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length <= 10_000 ? value : undefined);
+	const traced = object.trace === true || ['via', 'credentials', 'host'].some((key) => typeof object[key] === 'string');
 	const peer = object.peer === null ? null : typeof object.peer === 'string' ? object.peer : undefined;
-	if (peer === undefined) return undefined;
+	if (peer === undefined && !traced) return undefined;
 	const headers: Record<string, HeaderValue> = {};
 	if (typeof object.headers === 'object' && object.headers !== null && !Array.isArray(object.headers)) {
 		for (const [name, value] of Object.entries(object.headers as Record<string, unknown>)) {
@@ -62,6 +80,7 @@ export function readSimulateArguments(raw: unknown): SimulateArguments | undefin
 		path: typeof object.path === 'string' ? object.path : undefined,
 		headers,
 		instance: typeof object.instance === 'string' ? object.instance : undefined,
+		...(traced ? { trace: { via: text(object.via), credentials: text(object.credentials), host: text(object.host), method: text(object.method) } } : {}),
 	};
 }
 
@@ -75,24 +94,40 @@ export function simulateRequest(analysis: AnalysisResult | undefined, documentPa
 		address: settings?.address.value ?? '0.0.0.0',
 		navidromeVersion: instance?.version ? formatVersion(instance.version) : undefined,
 	};
-	const decision = decide({ remoteAddr: args.peer, headers: args.headers, ...(args.path === undefined ? {} : { path: args.path }) }, config);
 	const secrets = instance ? instanceSecrets(instance) : [];
+	if (args.trace) return traceRequest(analysis, instance, config, args, args.trace, secrets);
+	const decision = decide({ remoteAddr: args.peer, headers: args.headers, ...(args.path === undefined ? {} : { path: args.path }) }, config);
 	if (secrets.length === 0) return { instance: instance ? summary(instance) : null, config, decision };
 	return { instance: summary(instance!), config: hideSecrets(config, secrets), decision: hideSecrets(decision, secrets) };
 }
 
-/** A copy of plain data with every secret in its strings replaced by the placeholder (a string that cannot be cleaned becomes `(hidden)`). */
-function hideSecrets<T>(value: T, secrets: readonly Secret[]): T {
-	if (typeof value === 'string') {
-		return (redact(value, secrets) ?? '(hidden)') as T;
-	}
-	if (Array.isArray(value)) return value.map((item) => hideSecrets(item, secrets)) as T;
-	if (typeof value === 'object' && value !== null) {
-		const out: Record<string, unknown> = {};
-		for (const [key, item] of Object.entries(value)) out[key] = hideSecrets(item, secrets);
-		return out as T;
-	}
-	return value;
+/** `simulateRequest` with `trace`: the request through the proxy route model (features/simulate.ts). */
+function traceRequest(analysis: AnalysisResult | undefined, instance: NavidromeInstance | undefined, config: SimulationResult['config'], args: SimulateArguments, trace: NonNullable<SimulateArguments['trace']>, secrets: readonly Secret[]): SimulationResult {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(args.headers)) if (typeof value === 'string') headers[name] = value;
+	else if (Array.isArray(value) && value.length > 0) headers[name] = value.join(', ');
+	const simulation = simulate(analysis, {
+		path: args.path ?? '/app/',
+		headers,
+		...(trace.host !== undefined ? { host: trace.host } : {}),
+		...(trace.method !== undefined ? { method: trace.method } : {}),
+		...(trace.credentials !== undefined ? { credentials: trace.credentials } : {}),
+		...(trace.via !== undefined ? { via: trace.via } : {}),
+		...(typeof args.peer === 'string' ? { clientAddress: args.peer } : {}),
+		...(instance ? { instance: instance.id } : {}),
+	});
+	const decided = simulation.routes.filter((route) => route.navidrome.decision);
+	const first = decided.find((route) => route.navidrome.outcome === 'authenticated') ?? decided[0];
+	const peer = typeof args.peer === 'string' ? args.peer : simulation.available.find((route) => route.kind === 'proxy')?.peer.address ?? null;
+	const decision = first?.navidrome.decision ?? decide({ remoteAddr: peer, headers: args.headers, ...(args.path === undefined ? {} : { path: args.path }) }, config);
+	return {
+		instance: instance ? summary(instance) : null,
+		config: hideSecrets(config, secrets),
+		decision: hideSecrets(decision, secrets),
+		simulation,
+		summary: simulation.routes.map(traceSummary),
+		markdown: formatTraceMarkdown(simulation),
+	};
 }
 
 export type EffectiveSettingValue = {

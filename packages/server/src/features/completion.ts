@@ -1,14 +1,17 @@
 /**
 Completion: Navidrome setting names (compose `environment` in both forms, `.env`, navidrome.toml), values for the
-user header and `@` for TrustedSources when Navidrome listens on a UNIX socket, and Traefik label keys for the
-forwardauth and headers middlewares in compose `labels`.
+user header, TrustedSources values (the pinned proxy's `/32`, `@` when Navidrome listens on a UNIX socket), Traefik
+label keys for the forwardauth and headers middlewares in compose `labels`, and the auth service's headers for
+`authResponseHeaders` labels and Caddy's `copy_headers`.
 */
 import { findSetting, formatVersion, settingsCatalog, type SettingDoc } from '@navidrome-extauth/core';
 import { siteOf } from '../analysis/model/navidrome.js';
 import type { Span } from '../analysis/text.js';
+import { authServiceOf, headerCase, proxyAddressesFor } from './addresses.js';
 import { clamped, instancesFor, placeOf, type FeatureContext } from './context.js';
 import { code } from './markdown.js';
-import type { CursorPlace, KeyValueAt } from './text-context.js';
+import { lineAt, previousLine, type CursorPlace, type KeyValueAt } from './text-context.js';
+import { forwardAuthFields } from './traefik-labels.js';
 
 export type CompletionKind = 'setting' | 'value' | 'label';
 
@@ -29,7 +32,7 @@ export type CompletionResult = {
 };
 
 /**
-Headers that carry a stable, IdP-controlled user key (proxies.md §5), best first. The email headers are fine only when
+Headers that carry a stable, IdP-controlled user key, best first (spec: proxies.md §5). The email headers are fine only when
 the identity provider verifies addresses.
 */
 export const safeUserHeaders: ReadonlyArray<{ name: string; detail: string; note: string }> = [
@@ -44,22 +47,6 @@ export const safeUserHeaders: ReadonlyArray<{ name: string; detail: string; note
 	{ name: 'X-Forwarded-Email', detail: 'oauth2-proxy (email, proxy mode)', note: 'Safe only when the identity provider verifies email addresses.' },
 ];
 
-type LabelField = { path: string; detail: string; doc: string };
-
-/** Traefik label fields (proxies.md §4.1–§4.3); field names are case-insensitive to Traefik. */
-const forwardAuthFields: LabelField[] = [
-	{ path: 'forwardauth.address', detail: 'auth service URL', doc: 'URL of the auth service. A 2xx answer lets the request through; any other answer goes back to the client.' },
-	{ path: 'forwardauth.authResponseHeaders', detail: 'headers copied from the auth answer', doc: "Comma-separated headers to copy from the auth service's answer. Traefik always deletes the client's copies of these headers first, so list Navidrome's user header here." },
-	{ path: 'forwardauth.authResponseHeadersRegex', detail: 'regex of headers to copy', doc: 'Deletes every request header whose name matches, then copies matching answer headers. The match is partial: anchor it with `^…$`.' },
-	{ path: 'forwardauth.authRequestHeaders', detail: 'headers sent to the auth service', doc: 'Which client headers go to the auth service (all when empty). It does not change what reaches Navidrome.' },
-	{ path: 'forwardauth.trustForwardHeader', detail: 'trust client X-Forwarded-*', doc: '`true` trusts client `X-Forwarded-*` headers when asking the auth service. Unless the entrypoint sanitises them, a client can make the auth service approve another path.' },
-	{ path: 'forwardauth.headerField', detail: 'user for the access log', doc: 'Only writes the user into the access log; it sets no request header.' },
-	{ path: 'forwardauth.authSigninURL', detail: 'sign-in redirect', doc: 'Where to redirect when the auth service answers 401.' },
-	{ path: 'forwardauth.addAuthCookiesToResponse', detail: 'cookies from the auth answer', doc: "Cookies of the auth service's answer to add to the response." },
-	{ path: 'forwardauth.preserveRequestMethod', detail: 'keep the request method', doc: 'Send the original method to the auth service instead of GET.' },
-	{ path: 'forwardauth.tls.insecureSkipVerify', detail: 'skip TLS verification', doc: "Do not verify the auth service's certificate." },
-];
-
 export function complete(context: FeatureContext): CompletionResult[] {
 	try {
 		return completeChecked(clamped(context));
@@ -69,10 +56,11 @@ export function complete(context: FeatureContext): CompletionResult[] {
 }
 
 function completeChecked(context: FeatureContext): CompletionResult[] {
+	if (context.kind === 'caddyfile') return copyHeaderValues(context);
 	const found = placeOf(context);
 	if (!found) return [];
 	const { place } = found;
-	if (found.section === 'labels') return place.inKey ? labelKeys(context, place, found.service, found.form) : [];
+	if (found.section === 'labels') return place.inKey ? labelKeys(context, place, found.service, found.form) : labelValues(context, place);
 	const instances = instancesFor(context, found.service);
 	if (place.inKey) return settingNames(place, found.form, found.table ?? '');
 	const entry = place.entry;
@@ -80,8 +68,125 @@ function completeChecked(context: FeatureContext): CompletionResult[] {
 	const doc = findSetting(context.kind === 'navidrome-toml' ? (found.key ?? entry.key) : entry.key);
 	if (!doc) return [];
 	if (doc.type === 'header-name') return headerValues(context, entry);
-	if (doc.type === 'cidr-list' && instances.some((instance) => instance.intended.settings.address.value.startsWith('unix:'))) return socketValue(context, entry);
+	if (doc.type === 'cidr-list') {
+		if (instances.some((instance) => instance.intended.settings.address.value.startsWith('unix:'))) return socketValue(context, entry);
+		return proxyAddressValues(context, entry, instances);
+	}
 	return [];
+}
+
+/** The span of the comma-separated item under the cursor inside a value (the whole value when quoting is ours). */
+function listItemSpan(context: FeatureContext, entry: KeyValueAt): { span: Span; quote: string } {
+	const { span, quote } = valueSpan(context, entry);
+	if (quote || !entry.valueSpan) return { span, quote };
+	const value = context.text.slice(entry.valueSpan.start, entry.valueSpan.end);
+	const at = Math.max(0, Math.min(context.offset - entry.valueSpan.start, value.length));
+	const start = value.lastIndexOf(',', at - 1) + 1;
+	const comma = value.indexOf(',', at);
+	return { span: { start: entry.valueSpan.start + start, end: entry.valueSpan.start + (comma < 0 ? value.length : comma) }, quote };
+}
+
+/** The pinned address of each reverse proxy on Navidrome's networks, as a one-address range. */
+function proxyAddressValues(context: FeatureContext, entry: KeyValueAt, instances: ReturnType<typeof instancesFor>): CompletionResult[] {
+	const deployment = context.analysis?.deployment;
+	if (!deployment) return [];
+	const { span, quote } = listItemSpan(context, entry);
+	const seen = new Set<string>();
+	const results: CompletionResult[] = [];
+	for (const instance of instances) {
+		for (const pinned of proxyAddressesFor(deployment, instance)) {
+			const range = `${pinned.address}/${pinned.address.includes(':') ? 128 : 32}`;
+			if (seen.has(range)) continue;
+			seen.add(range);
+			results.push({
+				label: range,
+				kind: 'value',
+				detail: `pinned address of ${pinned.service.name}`,
+				documentation: `Trusts only ${code(pinned.service.name)}, pinned to ${code(pinned.address)} with \`ipv4_address\` on network ${code(pinned.network)}: the smallest range that lets the proxy log users in.`,
+				insertText: `${quote}${range}${quote}`,
+				span,
+				filterText: `${quote}${range}`,
+				sortText: String(results.length).padStart(3, '0'),
+				...(results.length === 0 ? { preselect: true } : {}),
+			});
+		}
+	}
+	return results;
+}
+
+/** Header names an auth service sends, for a list value; the user header Navidrome reads comes first. */
+function authHeaderItems(headers: readonly string[], preferred: string | undefined, serviceName: string, span: Span, separatorNote: string): CompletionResult[] {
+	const ordered = [...headers].sort((a, b) => Number(b === preferred) - Number(a === preferred));
+	return ordered.map((name, index) => {
+		const label = headerCase(name);
+		return {
+			label,
+			kind: 'value' as const,
+			detail: `sent by ${serviceName}${name === preferred ? ' (the user name)' : ''}`,
+			documentation: `${serviceName} sets ${code(label)} on a successful check.${separatorNote}`,
+			insertText: label,
+			span,
+			filterText: label,
+			sortText: String(index).padStart(3, '0'),
+			...(index === 0 ? { preselect: true } : {}),
+		};
+	});
+}
+
+const forwardAuthAddress = /^traefik\.http\.middlewares\.([^.\s=]+)\.forwardauth\.address$/i;
+const authResponseHeadersKey = /^traefik\.http\.middlewares\.([^.\s=]+)\.forwardauth\.authresponseheaders$/i;
+
+/** `…forwardauth.authResponseHeaders=` values: the headers of the auth service the same middleware's `address` names. */
+function labelValues(context: FeatureContext, place: CursorPlace): CompletionResult[] {
+	const entry = place.entry;
+	const middleware = entry ? authResponseHeadersKey.exec(entry.key)?.[1] : undefined;
+	const deployment = context.analysis?.deployment;
+	if (!entry || !middleware || !deployment) return [];
+	const compose = deployment.composeFiles.find((file) => file.path === context.path);
+	const address = compose?.services.flatMap((service) => service.labels).find((label) => forwardAuthAddress.exec(label.key)?.[1]?.toLowerCase() === middleware.toLowerCase())?.value;
+	const service = address ? authServiceOf(deployment, address) : undefined;
+	if (!service) return [];
+	const { span } = listItemSpan(context, entry);
+	const typed = new Set((entry.value ?? '').split(',').map((item) => item.trim().toLowerCase()));
+	const current = context.text.slice(span.start, span.end).trim().toLowerCase();
+	const headers = service.headers.filter((name) => !typed.has(name) || name === current);
+	return authHeaderItems(headers, service.userHeader, service.name, span, ' Separate several headers with commas.');
+}
+
+/** Caddy `copy_headers` values: the headers of the auth service of the enclosing `forward_auth`. */
+function copyHeaderValues(context: FeatureContext): CompletionResult[] {
+	const deployment = context.analysis?.deployment;
+	if (!deployment) return [];
+	const line = lineAt(context.text, context.offset);
+	const before = context.text.slice(line.start, context.offset);
+	const inDirective = /^\s*copy_headers\s/.test(before);
+	const inBlock = !inDirective && /^\s*[\w-]*$/.test(before) && enclosingLine(context.text, line, /^\s*copy_headers\b.*\{\s*$/, 3) !== undefined;
+	if (!inDirective && !inBlock) return [];
+	const forwardAuth = enclosingLine(context.text, line, /^\s*forward_auth\b/, 40);
+	if (!forwardAuth) return [];
+	const words = forwardAuth.text.trim().split(/\s+/).slice(1).filter((word) => word !== '{');
+	const upstream = words[0]?.startsWith('@') || words[0]?.startsWith('/') || words[0] === '*' ? words[1] : words[0];
+	const service = upstream ? authServiceOf(deployment, upstream) : undefined;
+	if (!service) return [];
+	let start = context.offset;
+	while (start > line.start && !/\s/.test(context.text[start - 1]!)) start--;
+	let end = context.offset;
+	while (end < line.end && !/\s/.test(context.text[end]!)) end++;
+	const written = new Set(line.text.trim().split(/\s+/).slice(1).map((word) => word.split('>')[0]!.toLowerCase()));
+	const current = context.text.slice(start, end).toLowerCase();
+	const headers = service.headers.filter((name) => !written.has(name) || name === current);
+	return authHeaderItems(headers, service.userHeader, service.name, { start, end }, " Write `From>To` to copy it under Navidrome's header name.");
+}
+
+/** The nearest line above `line` (within `limit` lines) that matches `pattern`. */
+function enclosingLine(text: string, line: ReturnType<typeof lineAt>, pattern: RegExp, limit: number): ReturnType<typeof lineAt> | undefined {
+	let current: ReturnType<typeof lineAt> | undefined = line;
+	for (let i = 0; i < limit; i++) {
+		current = previousLine(text, current);
+		if (!current) return undefined;
+		if (pattern.test(current.text)) return current;
+	}
+	return undefined;
 }
 
 function settingNames(place: CursorPlace, form: 'map' | 'list' | 'dotenv' | 'toml', table: string): CompletionResult[] {
@@ -149,16 +254,8 @@ function headerValues(context: FeatureContext, entry: KeyValueAt): CompletionRes
 }
 
 function socketValue(context: FeatureContext, entry: KeyValueAt): CompletionResult[] {
-	const { span, quote } = valueSpan(context, entry);
 	// Inside a list, replace only the entry under the cursor.
-	let target = span;
-	if (!quote && entry.valueSpan) {
-		const value = context.text.slice(entry.valueSpan.start, entry.valueSpan.end);
-		const at = Math.max(0, Math.min(context.offset - entry.valueSpan.start, value.length));
-		const start = value.lastIndexOf(',', at - 1) + 1;
-		const comma = value.indexOf(',', at);
-		target = { start: entry.valueSpan.start + start, end: entry.valueSpan.start + (comma < 0 ? value.length : comma) };
-	}
+	const { span: target, quote } = listItemSpan(context, entry);
 	return [{
 		label: '@',
 		kind: 'value',

@@ -1,5 +1,5 @@
 /** Markdown for hovers and command results: catalog settings, TrustedSources entries, proxy routes and rule docs. */
-import { describeAddress, formatVersion, type CidrInfo, type SettingDoc, type TrustedSourceEntry } from '@navidrome-extauth/core';
+import { compareVersions, describeAddress, formatVersion, type CidrInfo, type SettingDoc, type TrustedSourceEntry } from '@navidrome-extauth/core';
 import { basename, dirname } from '../analysis/files.js';
 import type { Location } from '../analysis/findings.js';
 import type { HeaderFate, NavidromeInstance, ProxyRoute } from '../analysis/model/deployment.js';
@@ -46,66 +46,79 @@ export function describeLocation(from: string, location: Location, readText: (pa
 
 // ─── Settings ────────────────────────────────────────────────────────────────────────────────────
 
-/** The catalog entry; `effective` (the instances' values) goes right below the title, where it is seen first. */
-export function settingMarkdown(doc: SettingDoc, writtenAs: string, effective?: string): string {
-	const parts: string[] = [];
-	const title = writtenAs && writtenAs.toLowerCase() !== doc.key.toLowerCase() ? `**${doc.key}** (${code(writtenAs)})` : `**${doc.key}**`;
-	parts.push(`${title}${doc.deprecatedBy ? ` · deprecated, use ${code(doc.deprecatedBy)}` : ''}`);
-	if (effective) parts.push(effective);
-	parts.push(doc.description);
-	const since = doc.since.every((n) => n === 0) ? 'every supported release' : `Navidrome ${formatVersion(doc.since)}${doc.sinceVerified === false ? ' (estimated)' : ''}`;
-	const table = [
-		'| | |',
-		'|---|---|',
-		`| Default | ${doc.secret ? hiddenValue : doc.default === '' ? '(empty)' : code(doc.default)} |`,
-		`| Since | ${since} |`,
-		`| Environment | ${[doc.envName, ...(doc.extraEnvNames ?? [])].map(code).join(', ')} |`,
-		`| navidrome.toml | ${code(doc.tomlKey)}${doc.tomlKey.includes('.') ? ` (or ${code(doc.tomlKey.slice(doc.tomlKey.lastIndexOf('.') + 1))} under ${code(`[${doc.tomlKey.slice(0, doc.tomlKey.lastIndexOf('.'))}]`)})` : ''} |`,
-	];
-	parts.push(table.join('\n'));
-	if (doc.securityNotes.length > 0) parts.push(`**Security**\n\n${doc.securityNotes.map((note) => `- ${note}`).join('\n')}`);
-	parts.push(`[Navidrome documentation](${doc.docsUrl})`);
-	return parts.join('\n\n');
+/** The "More…" link every hover ends with. */
+export function moreLink(url: string): string {
+	return `[More…](${url})`;
 }
 
-/** "Effective value for `navidrome` (…): `x`, from ND_… in compose.yaml, line 7". */
+/**
+A setting in a few lines: name and summary, what it does for the instances here (`effective`, from
+`effectiveValueMarkdown`), the default and since-version, the first security note (left out when `brief`, as when a finding's rule follows), and a link to the setting's page.
+*/
+export function settingMarkdown(doc: SettingDoc, writtenAs: string, effective?: string, brief = false): string {
+	const title = writtenAs && writtenAs.toLowerCase() !== doc.key.toLowerCase() ? `**${doc.key}** (${code(writtenAs)})` : `**${doc.key}**`;
+	const lines = [`${title}${doc.deprecatedBy ? ` · deprecated, use ${code(doc.deprecatedBy)}` : ''}: ${doc.summary}`, ''];
+	if (effective) lines.push(effective);
+	const since = doc.since.every((n) => n === 0) ? 'every supported release' : `since Navidrome ${formatVersion(doc.since)}${doc.sinceVerified === false ? ' (estimated)' : ''}`;
+	const defaultText = doc.secret ? hiddenValue : doc.default === '' ? '(empty)' : code(doc.default);
+	lines.push(`- Default ${defaultText} · ${since} · ${code(doc.envName)} or ${code(doc.tomlKey)} in navidrome.toml`);
+	const note = doc.securityNotes[0];
+	if (note && !brief) lines.push(`- **Security:** ${note}`);
+	lines.push('', moreLink(doc.docsUrl));
+	return lines.join('\n');
+}
+
+/**
+One list line per instance reading the setting here: "`navidrome` (Navidrome 0.60.0, from the image tag): `x`, from
+`ND_…` in compose.yaml, line 7". A name this version ignores says so, with what happens once it takes effect.
+*/
 export function effectiveValueMarkdown(doc: SettingDoc, instances: NavidromeInstance[], from: string, readText: (path: string) => string | undefined): string | undefined {
 	if (instances.length === 0) return undefined;
 	const lines: string[] = [];
-	for (const instance of instances) {
+	for (const instance of instances.slice(0, 3)) {
 		const setting = effectiveSetting(instance.settings.settings, doc.key);
+		const intended = effectiveSetting(instance.intended.settings, doc.key);
 		if (!setting) continue;
 		const source = describeSource(instance, setting.source);
 		const shown = visibleValue(doc, source, setting.value);
 		const secret = shown.hidden;
 		const value = secret ? shown.text : code(shown.text);
 		const origin = source.kind === 'default' ? 'the default' : `${code(source.name ?? '')}${source.keyLocation ? ` in ${describeLocation(from, source.keyLocation, readText)}` : ''}`;
-		let line = `- ${code(instance.id)} (${describeInstanceVersion(instance)}): ${value}, from ${origin}`;
-		const intended = effectiveSetting(instance.intended.settings, doc.key);
-		if (intended && !secret && intended.value !== setting.value) line += `; the newest release would use ${code(maskUrlPasswords(displayValue(intended.value)))}`;
-		lines.push(line);
+		const head = `- ${code(instance.id)} (${describeInstanceVersion(instance)})`;
+		const later = intended && !secret && intended.value !== setting.value ? code(maskUrlPasswords(displayValue(intended.value))) : undefined;
+		if (instance.version && compareVersions(instance.version, doc.since) < 0) {
+			// This name does not exist in that release: say what applies today and what happens after an upgrade.
+			lines.push(`${head}: ignored today on ${formatVersion(instance.version)}, so ${value} applies (${origin}); once it takes effect (${formatVersion(doc.since)}+)${later ? `: ${later}` : ''}`);
+		} else lines.push(`${head}: ${value}, from ${origin}${later ? `; the newest release would use ${later}` : ''}`);
 	}
-	return lines.length > 0 ? `**Effective value**\n\n${lines.join('\n')}` : undefined;
+	if (instances.length > 3) lines.push(`- and ${instances.length - 3} more instances`);
+	return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
 // ─── TrustedSources entries ──────────────────────────────────────────────────────────────────────
 
-export function entryMarkdown(entry: TrustedSourceEntry, instance: NavidromeInstance | undefined, addressKnown: boolean, secret?: SecretMark): string {
-	// An entry of a value that came through a secret-looking variable: say where it comes from, nothing about its text.
-	if (secret) return `**TrustedSources entry** ${hiddenText({ secret })}${instance ? ` of ${code(instance.id)}` : ''}\n\n${entry.honoured ? 'Navidrome honours this entry.' : '**Navidrome ignores this entry.**'}`;
+/**
+A TrustedSources entry: what it covers or why Navidrome ignores it. `owner` says who holds a single address;
+`ignoredToday` names the release that ignores the whole setting. A value that came through a secret-looking variable
+shows where it comes from, nothing of its text.
+*/
+export function entryMarkdown(entry: TrustedSourceEntry, instance: NavidromeInstance | undefined, addressKnown: boolean, options: { secret?: SecretMark; owner?: string; ignoredToday?: { version: string; since: string } } = {}): string {
+	const { secret, owner, ignoredToday } = options;
+	if (secret) return `**TrustedSources entry** ${hiddenText({ secret })}${instance ? ` of ${code(instance.id)}` : ''}: ${entry.honoured ? 'Navidrome honours this entry.' : '**Navidrome ignores this entry.**'}`;
 	const title = `**TrustedSources entry** ${code(entry.text)}${instance ? ` of ${code(instance.id)}` : ''}`;
 	if (!entry.honoured) {
 		const suggestion = entry.suggestion === undefined ? '' : entry.suggestion === '' ? ' Remove it.' : ` Write ${code(entry.suggestion)} instead.`;
-		return `${title}\n\n**Navidrome ignores this entry.** ${entry.message ?? 'It is not a valid CIDR.'}${suggestion}`;
+		return `${title}: **Navidrome ignores this entry.** ${entry.message ?? 'It is not a valid CIDR.'}${suggestion}`;
 	}
 	if (entry.kind === 'unix-socket') {
-		if (entry.message) return `${title}\n\n${entry.message}`;
+		if (entry.message) return `${title}: ${entry.message}`;
 		const note = addressKnown ? 'Trusts every client connected through the UNIX socket of `Address` (`unix:…`).' : 'Trusts clients connected through a UNIX socket; it only counts while `Address` starts with `unix:`.';
-		return `${title}\n\n${note} Every local process that can write to the socket can log in as any user.`;
+		return `${title}: ${note} Every local process that can write to the socket can log in as any user.`;
 	}
 	const cidr = entry.cidr;
 	if (!cidr) return title;
-	return `${title}\n\n${cidrLines(cidr).join('\n')}`;
+	const lead = ignoredToday ? `ignored today on Navidrome ${ignoredToday.version}; once it takes effect (${ignoredToday.since}+), peers in it can name any user in the user header.` : 'peers in it can name any user in the user header.';
+	return [`${title}: ${lead}`, '', ...cidrLines(cidr), ...(owner ? [`- ${owner}`] : [])].join('\n');
 }
 
 function cidrLines(cidr: CidrInfo): string[] {
@@ -156,6 +169,12 @@ export function routeMarkdown(route: ProxyRoute, header: string): string {
 
 // ─── Rules ───────────────────────────────────────────────────────────────────────────────────────
 
+/** A rule's whole documentation (for the explain command). */
 export function ruleMarkdown(rule: Rule): string {
 	return `**${rule.id}** · ${rule.category}, ${rule.severity} by default\n\n${rule.summary}\n\n${rule.docs}\n\n[Rule documentation](${ruleDocsUrl(rule.id)})`;
+}
+
+/** A rule in a hover: its id and summary, and a link to its page. */
+export function ruleHoverMarkdown(rule: Rule): string {
+	return `**${rule.id}**: ${rule.summary} ${moreLink(ruleDocsUrl(rule.id))}`;
 }

@@ -20,6 +20,7 @@ import type { Finding, Severity, TextEdit } from '../analysis/findings.js';
 import { ruleDocsUrl } from '../analysis/rules/rule.js';
 import type { Span } from '../analysis/text.js';
 import type { CodeActionResult, CompletionResult, HoverResult } from '../features/index.js';
+import type { CutFile } from '../host/backend.js';
 
 export const diagnosticSource = 'navidrome-extauth';
 
@@ -53,14 +54,16 @@ export function toDiagnostic(finding: Finding, uriOf: (path: string) => string):
 	return diagnostic;
 }
 
-export function tooLargeDiagnostic(length: number, limit: number): Diagnostic {
+/** Where the time budget cut a long file: at the first line that was not analysed. */
+export function partlyAnalysedDiagnostic(cut: CutFile): Diagnostic {
 	const megabytes = (n: number): string => `${(n / 1_000_000).toFixed(1)} MB`;
+	const line = cut.analysedLines;
 	return {
-		range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+		range: { start: { line, character: 0 }, end: { line, character: 0 } },
 		severity: DiagnosticSeverity.Information,
-		code: 'file-too-large',
+		code: 'file-partly-analysed',
 		source: diagnosticSource,
-		message: `This file has ${megabytes(length)} of text; navidrome-extauth analyses files up to ${megabytes(limit)}, so it was skipped.`,
+		message: `This file has ${megabytes(cut.length)} of text; navidrome-extauth analysed lines 1-${line} (${megabytes(cut.analysedLength)}) within its ${cut.budgetMs / 1000} s budget, and did not check the rest from here on.`,
 	};
 }
 

@@ -18,9 +18,9 @@ not JSON gets `-32700 Parse error` with id `null`; JSON that is neither a reques
 */
 import {
 	AbstractMessageReader,
+	AbstractMessageWriter,
 	Disposable,
 	ErrorCodes,
-	StreamMessageWriter,
 	type DataCallback,
 	type Message,
 	type MessageReader,
@@ -49,12 +49,54 @@ type Reject = (id: number | string | null, code: number, message: string) => voi
 
 /** A framed reader and a writer over two streams (stdio, or in-process pairs in tests). */
 export function createStrictStreamTransport(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: StreamTransportOptions = {}): { reader: MessageReader; writer: MessageWriter } {
-	const writer = new StreamMessageWriter(output);
+	const writer = new FramedMessageWriter(output);
 	const reject: Reject = (id, code, message) => {
 		writer.write({ jsonrpc: '2.0', id, error: { code, message } } as Message).catch(() => undefined);
 	};
 	const reader = new FramedMessageReader(input, options.maxContentLength ?? maxContentLength, (body) => decodeBody(body, reject), options.onFramingError);
 	return { reader, writer };
+}
+
+/**
+Frames each message into one buffer and writes it with one `write` call, in call order. vscode-jsonrpc's
+StreamMessageWriter queues every message behind a semaphore (a `setImmediate`), encodes it in a promise chain and waits
+for the header's write callback before writing the body: two writes and a few event-loop turns per message, which an
+edit's diagnostics wait for. Encoding here is synchronous, so call order is write order and no queue is needed.
+*/
+class FramedMessageWriter extends AbstractMessageWriter implements MessageWriter {
+	private errorCount = 0;
+
+	constructor(private readonly output: NodeJS.WritableStream) {
+		super();
+		output.on('error', (error: unknown) => this.fireError(error));
+		output.on('close', () => this.fireClose());
+	}
+
+	write(message: Message): Promise<void> {
+		let frame: Buffer;
+		try {
+			const json = JSON.stringify(message);
+			const length = Buffer.byteLength(json, 'utf8');
+			const header = `Content-Length: ${length}\r\n\r\n`;
+			frame = Buffer.allocUnsafe(header.length + length);
+			frame.write(header, 0, 'latin1');
+			frame.write(json, header.length, 'utf8');
+		} catch (error) {
+			this.fireError(error, message, ++this.errorCount);
+			return Promise.reject(error);
+		}
+		return new Promise((resolve, reject) => {
+			this.output.write(frame, (error?: Error | null) => {
+				if (!error) return resolve();
+				this.fireError(error, message, ++this.errorCount);
+				reject(error);
+			});
+		});
+	}
+
+	end(): void {
+		this.output.end();
+	}
 }
 
 const CR = 0x0d;

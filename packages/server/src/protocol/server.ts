@@ -11,6 +11,7 @@ import {
 	FileChangeType,
 	LSPErrorCodes,
 	MarkupKind,
+	MessageType,
 	ResponseError,
 	TextDocumentSyncKind,
 	type CancellationToken,
@@ -47,8 +48,12 @@ import type { FolderAnalysis, FolderAnalyzer } from '../host/backend.js';
 import { pathToUri, uriToPath } from '../host/uri.js';
 import { ServerWorkspace } from '../host/workspace.js';
 import type { LspClient } from './client.js';
-import { jsonSafe, toCodeAction, toCompletionItem, toDiagnostic, toHover, tooLargeDiagnostic, type Positions } from './convert.js';
+import { commandResultView, readCommandResultsFlag } from './command-results.js';
+import { jsonSafe, partlyAnalysedDiagnostic, toCodeAction, toCompletionItem, toDiagnostic, toHover, toWorkspaceEdit, type Positions } from './convert.js';
 import { analysisOptions, defaultSettings, hasSection, readSettings, settingsSection, type ServerSettings } from './settings.js';
+
+/** features' `fixAllKind`, kept here so that the protocol bundle does not load the features before `initialize`. */
+const fixAllKind = 'source.fixAll.navidrome-extauth';
 
 type Backend = typeof import('../host/backend.js');
 
@@ -81,6 +86,8 @@ export type ServerOptions = {
 	debounceMs?: number;
 	/** How the engine is loaded (tests may pass the module itself). */
 	loadBackend?: () => Promise<Backend>;
+	/** Time budget of an analysis that holds files above 1 MB (they are analysed in part when it runs out). */
+	largeFileBudgetMs?: number;
 };
 
 type Folder = {
@@ -111,6 +118,11 @@ export class Server {
 	private settings: ServerSettings = defaultSettings;
 	private settingsReady: Promise<void> = Promise.resolve();
 	private pull = false;
+	/** The client reports YAML syntax errors itself (VS Code with an active YAML extension says so). */
+	private yamlSyntaxReportedByClient = false;
+	/** The client renders command results itself (the VS Code extension says so); others get a message. */
+	private commandResultsShownByClient = false;
+	private readonly largeFileBudgetMs: number | undefined;
 
 	// Scheduling: a newer request supersedes an older run, which stops at its next checkpoint.
 	private requested = 0;
@@ -132,12 +144,16 @@ export class Server {
 	) {
 		this.debounceMs = options.debounceMs ?? 150;
 		this.loadBackend = options.loadBackend ?? (() => import('../host/backend.js'));
+		this.largeFileBudgetMs = options.largeFileBudgetMs;
 	}
 
 	initialize(params: InitializeParams): InitializeResult {
 		this.capabilities = params?.capabilities ?? {};
 		this.pull = Boolean(this.capabilities.textDocument?.diagnostic);
 		if (hasSection(params?.initializationOptions)) this.settings = readSettings(params.initializationOptions);
+		this.yamlSyntaxReportedByClient = readYamlSyntaxFlag(params?.initializationOptions) ?? false;
+		this.commandResultsShownByClient = readCommandResultsFlag(params?.initializationOptions, settingsSection) ?? false;
+		this.client.setTrace?.(params?.trace);
 		const roots = params?.workspaceFolders?.map((folder) => folder.uri) ?? (params?.rootUri ? [params.rootUri] : []);
 		for (const uri of roots) {
 			const root = uriToPath(uri);
@@ -149,7 +165,7 @@ export class Server {
 				textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
 				hoverProvider: true,
 				completionProvider: { triggerCharacters: ['.', '=', ',', '"'], resolveProvider: false },
-				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
 				executeCommandProvider: { commands: Object.values(commands) },
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 				...(this.pull ? { diagnosticProvider: { identifier: settingsSection, interFileDependencies: true, workspaceDiagnostics: true } } : {}),
@@ -168,8 +184,16 @@ export class Server {
 		if (workspace?.configuration) this.settingsReady = this.fetchSettings();
 		if (workspace?.didChangeConfiguration?.dynamicRegistration) this.client.watchConfiguration();
 		if (workspace?.didChangeWatchedFiles?.dynamicRegistration) this.client.watchFiles(watchedGlobs.map((globPattern) => ({ globPattern })));
-		// Warm the engine while the client opens its first document.
-		setImmediate(() => void this.backend().catch((error) => this.client.error(`navidrome-extauth: cannot load the analysis: ${error}`)));
+		// Warm the engine while the client opens its first document, then analyse the workspace folders: their
+		// diagnostics are there before any document opens (pushed, or served to workspace/diagnostic).
+		setImmediate(() => {
+			this.backend().then(
+				() => {
+					if (this.folders.size > 0) this.schedule(0);
+				},
+				(error) => this.client.error(`navidrome-extauth: cannot load the analysis: ${error}`),
+			);
+		});
 	}
 
 	shutdown(): void {
@@ -263,8 +287,10 @@ export class Server {
 
 	didChangeConfiguration(params: DidChangeConfigurationParams): void {
 		if (this.capabilities.workspace?.configuration) this.settingsReady = this.fetchSettings();
-		else if (hasSection(params?.settings)) this.settings = readSettings(params.settings);
-		else return;
+		else if (hasSection(params?.settings)) {
+			this.settings = readSettings(params.settings);
+			this.yamlSyntaxReportedByClient = readYamlSyntaxFlag(params.settings) ?? this.yamlSyntaxReportedByClient;
+		} else return;
 		for (const folder of this.folders.values()) folder.dirty = true;
 		this.schedule(0);
 	}
@@ -303,7 +329,11 @@ export class Server {
 		const range = readRange(params.range);
 		if (!range) return invalidParams('range must hold two positions');
 		const only = params.context?.only;
-		if (Array.isArray(only) && !only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`) || kind === '')) return [];
+		// `source.fixAll` (and `source`) ask for the fix-all action only; quick fixes come when no kind or `quickfix` is asked.
+		const wants = (kind: string): boolean => !Array.isArray(only) || only.some((asked) => asked === kind || kind.startsWith(`${asked}.`) || asked === '');
+		const quickFixes = wants(CodeActionKind.QuickFix);
+		const fixAll = Array.isArray(only) && only.some((asked) => asked !== '' && (asked === fixAllKind || fixAllKind.startsWith(`${asked}.`)));
+		if (!quickFixes && !fixAll) return [];
 		const backend = await this.settle(token);
 		if (backend instanceof ResponseError) return backend;
 		if (!this.settings.enable) return [];
@@ -311,14 +341,44 @@ export class Server {
 		const uriOf = (path: string): string => this.uriOf(path);
 		const positionsOf = (path: string): Positions | undefined => (path === target.path ? target.positions : this.positionsOf(path));
 		const actions: CodeAction[] = [];
-		for (const action of backend.features.codeActions(target.path, target.text, span, this.findingsFor(target.path))) {
-			const converted = toCodeAction(action, toDiagnostic(action.finding, uriOf), uriOf, positionsOf);
-			if (converted) actions.push(converted);
+		const findings = this.findingsFor(target.path);
+		if (quickFixes) {
+			for (const action of backend.features.codeActions(target.path, target.text, span, findings)) {
+				const converted = toCodeAction(action, toDiagnostic(action.finding, uriOf), uriOf, positionsOf);
+				if (converted) actions.push(converted);
+			}
 		}
+		const all = fixAll ? backend.features.fixAll(target.path, target.text, findings) : undefined;
+		const edit = all ? toWorkspaceEdit(all.edits, uriOf, positionsOf) : undefined;
+		if (all && edit) actions.push({ title: all.title, kind: all.kind, diagnostics: all.findings.map((finding) => toDiagnostic(finding, uriOf)), edit });
 		return actions;
 	}
 
 	async executeCommand(params: ExecuteCommandParams, token?: CancellationToken): Promise<unknown> {
+		const started = performance.now();
+		const result = await this.runCommand(params, token);
+		const command = String(params?.command).slice(0, 100);
+		if (result instanceof ResponseError) {
+			this.client.trace?.(`executeCommand ${command}: error ${result.code} (${result.message})`);
+			return result;
+		}
+		this.client.trace?.(`executeCommand ${command}: answered in ${(performance.now() - started).toFixed(1)} ms`, () => JSON.stringify(result, undefined, 2));
+		this.showCommandResult(command, result);
+		return result;
+	}
+
+	/** A command's result where a generic client's default handlers show it: a page to open, else a message. */
+	private showCommandResult(command: string, result: unknown): void {
+		if (this.commandResultsShownByClient) return;
+		const view = commandResultView(command, result);
+		if (!view) return;
+		const message = (): void => this.client.showMessage?.(MessageType.Info, view.message);
+		if (view.url && this.capabilities.window?.showDocument?.support && this.client.showDocument) {
+			void this.client.showDocument({ uri: view.url, external: true }).then((shown) => shown || message());
+		} else message();
+	}
+
+	private async runCommand(params: ExecuteCommandParams, token?: CancellationToken): Promise<unknown> {
 		const command = params?.command;
 		const argument: unknown = Array.isArray(params?.arguments) ? params.arguments[0] : undefined;
 		const object = typeof argument === 'object' && argument !== null ? (argument as Record<string, unknown>) : {};
@@ -354,7 +414,9 @@ export class Server {
 		const uri = params?.textDocument?.uri;
 		if (typeof uri !== 'string') return diagnosticError(invalidParams('textDocument.uri must be a string'));
 		const settled = await this.settle(token);
-		if (settled instanceof ResponseError) return diagnosticError(settled);
+		if (settled instanceof ResponseError) return serverCancelled();
+		// Still analysing after the wait: an answer now would be stale and the client would keep it; ask for a new pull.
+		if (this.running || this.timer) return serverCancelled();
 		const path = uriToPath(uri);
 		const items = path ? this.diagnosticsFor(path) : [];
 		const resultId = this.resultIdFor(uri, JSON.stringify(items));
@@ -363,8 +425,10 @@ export class Server {
 	}
 
 	async workspaceDiagnostic(params: WorkspaceDiagnosticParams, token?: CancellationToken): Promise<WorkspaceDiagnosticReport | ResponseError<DiagnosticServerCancellationData>> {
+		// Before any document opened, the folders may not have been analysed yet.
+		if (!this.running && !this.timer && [...this.folders.values()].some((folder) => folder.dirty)) this.schedule(0);
 		const settled = await this.settle(token);
-		if (settled instanceof ResponseError) return diagnosticError(settled);
+		if (settled instanceof ResponseError) return serverCancelled();
 		const previous = new Map<string, string>();
 		for (const entry of Array.isArray(params?.previousResultIds) ? params.previousResultIds : []) if (entry && typeof entry.uri === 'string') previous.set(entry.uri, String(entry.value));
 		const items: WorkspaceDocumentDiagnosticReport[] = [];
@@ -452,7 +516,7 @@ export class Server {
 				folder.files ??= new Set(this.workspace.discover(folder.root, folder.recursive));
 				const paths = [...folder.files, ...this.workspace.openPaths().filter((path) => covers(folder, path))];
 				folder.analyzer ??= new backend.FolderAnalyzer();
-				folder.analysis = folder.analyzer.analyze(paths, this.workspace, options);
+				folder.analysis = folder.analyzer.analyze(paths, this.workspace, options, { hideComposeSyntax: this.yamlSyntaxReportedByClient, largeFileBudgetMs: this.largeFileBudgetMs });
 			} else folder.analysis = undefined;
 			folder.dirty = false;
 			// Published in the same synchronous step as the analysis, so a result is never older than the documents.
@@ -506,6 +570,7 @@ export class Server {
 			const raw = await Promise.race([this.client.getConfiguration(settingsSection), new Promise<undefined>((resolve) => (timeout = setTimeout(() => resolve(undefined), configurationTimeoutMs)))]);
 			if (hasSection(raw)) this.settings = readSettings(raw);
 			else if (isObject(raw)) this.settings = readSettings({ [settingsSection]: raw });
+			this.yamlSyntaxReportedByClient = readYamlSyntaxFlag(raw) ?? this.yamlSyntaxReportedByClient;
 		} catch (error) {
 			this.client.log(`navidrome-extauth: workspace/configuration failed (${(error as Error)?.message ?? error}); keeping the current settings`);
 		} finally {
@@ -551,8 +616,9 @@ export class Server {
 		for (const folder of this.folders.values()) {
 			const analysis = folder.analysis;
 			if (!analysis) continue;
-			const length = analysis.tooLarge.get(path);
-			const list = length === undefined ? (analysis.findings.get(path) ?? []).map((finding) => toDiagnostic(finding, uriOf)) : [tooLargeDiagnostic(length, analysis.sizeLimit)];
+			const list = (analysis.findings.get(path) ?? []).map((finding) => toDiagnostic(finding, uriOf));
+			const cut = analysis.cut.get(path);
+			if (cut) list.push(partlyAnalysedDiagnostic(cut));
 			for (const diagnostic of list) byKey.set(JSON.stringify(diagnostic), diagnostic);
 		}
 		return [...byKey.values()];
@@ -620,6 +686,23 @@ function covers(folder: Folder, path: string): boolean {
 
 function diagnosticError(error: ResponseError): ResponseError<DiagnosticServerCancellationData> {
 	return new ResponseError<DiagnosticServerCancellationData>(error.code, error.message, { retriggerRequest: false });
+}
+
+/**
+A pull that was cancelled, or that would be answered from an analysis older than the document. LSP 3.17
+(DiagnosticServerCancellationData): `ServerCancelled` with `retriggerRequest: true` makes the client pull again;
+`false` makes VS Code drop the document's pending pull, and its diagnostics freeze while the user types.
+*/
+function serverCancelled(): ResponseError<DiagnosticServerCancellationData> {
+	return new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'The diagnostics are being recomputed; pull again.', { retriggerRequest: true });
+}
+
+/** `yamlSyntaxReportedByClient` at the top of what a client sent, or inside our section. */
+function readYamlSyntaxFlag(raw: unknown): boolean | undefined {
+	if (!isObject(raw)) return undefined;
+	const section = isObject(raw[settingsSection]) ? (raw[settingsSection] as Record<string, unknown>) : isObject(raw.settings) && isObject(raw.settings[settingsSection]) ? (raw.settings[settingsSection] as Record<string, unknown>) : undefined;
+	const value = raw.yamlSyntaxReportedByClient ?? section?.yamlSyntaxReportedByClient;
+	return typeof value === 'boolean' ? value : undefined;
 }
 
 function invalidParams(message: string): ResponseError {

@@ -46,7 +46,8 @@ describe('complete', () => {
 	});
 
 	describe('values', () => {
-		it('should offer the safe user headers of proxies.md §5 for UserHeader', () => {
+		// spec: proxies.md §5 (the safe user headers)
+		it('should offer the safe user headers for UserHeader', () => {
 			const files = { '/w/compose.yaml': service('    environment:\n      ND_EXTAUTH_USERHEADER: $0\n') };
 			const labels = completions(files, '/w/compose.yaml').map((c) => c.label);
 			for (const header of ['Remote-User', 'X-authentik-username', 'X-Auth-Request-User', 'X-Forwarded-User', 'Tailscale-User-Login', 'Tailscale-User', 'X-Pomerium-Claim-Email']) assert.ok(labels.includes(header), header);
@@ -82,6 +83,70 @@ describe('complete', () => {
 			const labels = completions(files, '/w/compose.yaml').map((c) => c.label);
 			assert.ok(labels.includes('traefik.http.middlewares.strip.headers.customrequestheaders.X-authentik-username'));
 			assert.ok(labels.includes('traefik.http.middlewares.strip.forwardauth.authResponseHeaders'));
+		});
+	});
+
+	describe('values from the deployment', () => {
+		const deployment = (trusted: string, labels = ''): string => `services:
+  navidrome:
+    image: deluan/navidrome:0.60.0
+    networks: [proxy]
+    environment:
+      ND_EXTAUTH_TRUSTEDSOURCES: ${trusted}
+  authelia:
+    image: authelia/authelia:4.38
+    networks: [proxy]
+  caddy:
+    image: caddy:2.11.4
+    networks:
+      proxy:
+        ipv4_address: 172.30.0.10
+  worker:
+    image: busybox
+    networks:
+      proxy:
+        ipv4_address: 172.30.0.20
+${labels}networks:
+  proxy:
+    ipam:
+      config:
+        - subnet: 172.30.0.0/24
+`;
+
+		it("should offer the pinned proxy's /32 for TrustedSources, replacing only the entry under the cursor", () => {
+			const files = { '/w/compose.yaml': deployment('127.0.0.1/32,$0') };
+			const items = completions(files, '/w/compose.yaml');
+			assert.deepEqual(items.map((item) => item.label), ['172.30.0.10/32']);
+			assert.equal(items[0]!.detail, 'pinned address of caddy');
+			assert.equal(apply(files, '/w/compose.yaml', '172.30.0.10/32'), deployment('127.0.0.1/32,172.30.0.10/32'));
+			const broad = { '/w/compose.yaml': deployment('0.0.$00.0/0') };
+			assert.equal(apply(broad, '/w/compose.yaml', '172.30.0.10/32'), deployment('172.30.0.10/32'));
+		});
+
+		it("should offer the auth service's headers for a Traefik authResponseHeaders label, the user header first", () => {
+			const labels = `  traefik:
+    image: traefik:v3.1
+    networks: [proxy]
+    labels:
+      - traefik.http.middlewares.auth.forwardauth.address=http://authelia:9091/api/authz/forward-auth
+      - traefik.http.middlewares.auth.forwardauth.authResponseHeaders=Remote-Groups,$0
+`;
+			const files = { '/w/compose.yaml': deployment('172.30.0.10/32', labels) };
+			const items = completions(files, '/w/compose.yaml');
+			assert.deepEqual(items.map((item) => item.label), ['Remote-User', 'Remote-Name', 'Remote-Email']);
+			assert.equal(items[0]!.preselect, true);
+			assert.match(apply(files, '/w/compose.yaml', 'Remote-User'), /authResponseHeaders=Remote-Groups,Remote-User\n/);
+		});
+
+		it("should offer the auth service's headers after copy_headers in a Caddyfile", () => {
+			const caddy = 'example.com {\n\tforward_auth authentik-outpost:9000 {\n\t\turi /outpost.goauthentik.io/auth/caddy\n\t\tcopy_headers X-Authentik-Groups X-Auth$0\n\t}\n\treverse_proxy navidrome:4533\n}\n';
+			const files = { '/w/Caddyfile': caddy, '/w/compose.yaml': deployment('172.30.0.10/32') };
+			const labels = completions(files, '/w/Caddyfile').map((item) => item.label);
+			assert.equal(labels[0], 'X-Authentik-Username');
+			assert.ok(labels.includes('X-Authentik-Email'));
+			assert.ok(!labels.includes('X-Authentik-Groups'), 'already copied');
+			assert.equal(apply(files, '/w/Caddyfile', 'X-Authentik-Username'), caddy.replace('X-Auth$0', 'X-Authentik-Username'));
+			assert.deepEqual(completions({ '/w/Caddyfile': caddy.replace('copy_headers', 'uri_x'), '/w/compose.yaml': deployment('172.30.0.10/32') }, '/w/Caddyfile'), []);
 		});
 	});
 });

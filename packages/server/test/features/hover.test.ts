@@ -22,11 +22,10 @@ describe('hover', () => {
 	describe('settings', () => {
 		it('should render the catalog entry and the effective value for a compose map key', () => {
 			const text = hoverText({ '/w/compose.yaml': compose('      ND_EXTAUTH_USER$0HEADER: X-authentik-username') }, '/w/compose.yaml');
-			assert.match(text, /^\*\*ExtAuth\.UserHeader\*\* \(`ND_EXTAUTH_USERHEADER`\)/);
-			assert.match(text, /\| Default \| `Remote-User` \|/);
-			assert.match(text, /\| Since \| Navidrome 0\.59\.0 \|/);
-			assert.match(text, /\| navidrome\.toml \| `ExtAuth\.UserHeader` \(or `UserHeader` under `\[ExtAuth\]`\) \|/);
-			assert.match(text, /\*\*Security\*\*/);
+			assert.match(text, /^\*\*ExtAuth\.UserHeader\*\* \(`ND_EXTAUTH_USERHEADER`\): Name of the request header/);
+			assert.match(text, /- Default `Remote-User` · since Navidrome 0\.59\.0 · `ND_EXTAUTH_USERHEADER` or `ExtAuth\.UserHeader` in navidrome\.toml/);
+			assert.match(text, /\*\*Security:\*\*/);
+			assert.match(text, /\[More…\]\(https:\/\/www\.navidrome\.org\/docs\/usage\/configuration\/options\/#advanced-configuration\)$/);
 			assert.match(text, /`navidrome` \(Navidrome 0\.60\.0, from the image tag\): `X-authentik-username`, from `ND_EXTAUTH_USERHEADER` in this file, line 6/);
 		});
 
@@ -87,7 +86,9 @@ describe('hover', () => {
 		it("should append the rule's documentation when the cursor is on a finding", () => {
 			const text = hoverText({ '/w/compose.yaml': compose('      ND_EXTAUTH_TRUSTEDSOURCES: 0.0.$00.0/0') }, '/w/compose.yaml');
 			assert.match(text, /\*\*nd\/trust-all\*\*/);
-			assert.match(text, /\[Rule documentation\]\(https:\/\/.*nd-trust-all\.md\)/);
+			assert.match(text, /\[More…\]\(https:\/\/.*nd-trust-all\.md\)/);
+			// The rule's full documentation stays on its page.
+			assert.doesNotMatch(text, /\*\*Fix:\*\*/);
 		});
 
 		it('should explain what a proxy directive does to the user header on which paths', () => {
@@ -111,6 +112,143 @@ describe('hover', () => {
 			assert.match(result.markdown, /Auth step: \*\*no\*\*/);
 			assert.match(result.markdown, /`Remote-User` header: \*\*a value sent by the client reaches Navidrome\*\*.*header_up copies the client value/);
 			assert.deepEqual(result.span, route.header.locations[0]!.span);
+		});
+	});
+
+	describe('size', () => {
+		it('should keep the TrustedSources hover to about ten lines with a More… link (it was 43 lines, 3,700 characters)', () => {
+			const text = hoverText({ '/w/compose.yaml': compose('      ND_EXTAUTH_TRUSTED$0SOURCES: 172.18.0.5/32') }, '/w/compose.yaml');
+			assert.ok(text.split('\n').length <= 10, text);
+			assert.ok(text.length < 1200, `${text.length} characters`);
+			assert.match(text, /`navidrome` \(Navidrome 0\.60\.0, from the image tag\): `172\.18\.0\.5\/32`, from `ND_EXTAUTH_TRUSTEDSOURCES` in this file, line 6/);
+			assert.match(text, /\[More…\]\(https:\/\/www\.navidrome\.org\/docs\/usage\/configuration\/options\/#advanced-configuration\)/);
+		});
+
+		it('should stay short on a finding: the setting, then the rule in one line', () => {
+			const text = hoverText({ '/w/compose.yaml': compose('      ND_EXTAUTH_TRUSTEDSOURCES: 0.0.$00.0/0') }, '/w/compose.yaml');
+			assert.ok(text.split('\n').length <= 10, text);
+			assert.match(text, /\*\*nd\/trust-all\*\*: .* \[More…\]\(https:\/\/[^)]*nd-trust-all\.md\)/);
+		});
+	});
+
+	describe('old images', () => {
+		const old = (env: string): Record<string, string> => ({ '/w/compose.yaml': compose(env, 'deluan/navidrome:0.58.0') });
+
+		it('should say a TrustedSources entry is ignored today and what happens once it takes effect', () => {
+			const text = hoverText(old('      ND_EXTAUTH_TRUSTEDSOURCES: 0.0.$00.0/0'), '/w/compose.yaml');
+			assert.match(text, /ignored today on Navidrome 0\.58\.0; once it takes effect \(0\.59\.0\+\), peers in it can name any user/);
+		});
+
+		it('should give the value that applies today and the one that applies once the name takes effect', () => {
+			const text = hoverText(old('      ND_EXTAUTH_TRUSTED$0SOURCES: 172.18.0.5/32'), '/w/compose.yaml');
+			assert.match(text, /`navidrome` \(Navidrome 0\.58\.0, from the image tag\): ignored today on 0\.58\.0, so `\(empty\)` applies \(the default\); once it takes effect \(0\.59\.0\+\): `172\.18\.0\.5\/32`/);
+		});
+
+		it('should say on the image tag which names that release reads', () => {
+			const text = hoverText({ '/w/compose.yaml': compose('      ND_EXTAUTH_TRUSTEDSOURCES: 172.18.0.5/32', 'deluan/navidrome:0.5$08.0') }, '/w/compose.yaml');
+			assert.match(text, /^\*\*`deluan\/navidrome:0\.58\.0`\*\*: Navidrome 0\.58\.0/);
+			assert.match(text, /Reads the legacy names `ND_REVERSEPROXYWHITELIST` and `ND_REVERSEPROXYUSERHEADER`/);
+			assert.match(text, /Ignores `ND_EXTAUTH_TRUSTEDSOURCES` and `ND_EXTAUTH_USERHEADER` \(added in 0\.59\.0\)/);
+			assert.match(text, /External auth here: off: this release ignores `ND_EXTAUTH_TRUSTEDSOURCES`/);
+			const current = hoverText({ '/w/compose.yaml': compose('      ND_PORT: 4533', 'deluan/navidrome:0.6$01.0') }, '/w/compose.yaml');
+			assert.match(current, /Reads `ND_EXTAUTH_TRUSTEDSOURCES` and `ND_EXTAUTH_USERHEADER`/);
+			assert.match(current, /Reads `ND_EXTAUTH_LOGOUTURL` too/);
+			assert.equal(hover(contextAt({ '/w/compose.yaml': 'services:\n  web:\n    image: ngi$0nx:1.27\n' }, '/w/compose.yaml')), undefined);
+		});
+	});
+
+	describe('proxies', () => {
+		const pinned = `services:
+  navidrome:
+    image: deluan/navidrome:0.60.0
+    networks: [proxy]
+    environment:
+      ND_EXTAUTH_TRUSTEDSOURCES: 172.30.0.10/32
+  authelia:
+    image: authelia/authelia:4.38
+    networks: [proxy]
+  traefik:
+    image: traefik:v3.1
+    networks:
+      proxy:
+        ipv4_address: 172.30.0.10
+    labels:
+      - traefik.http.middlewares.auth.forwardauth.address=http://authelia:9091/api/authz/forward-auth
+      - traefik.http.middlewares.auth.forwardauth.authResponseHeaders=Remote-Groups
+      - traefik.http.middlewares.strip.headers.customrequestheaders.Remote-User=
+      - traefik.http.routers.nd.middlewares=auth@docker
+networks:
+  proxy:
+    ipam:
+      config:
+        - subnet: 172.30.0.0/24
+`;
+		const at = (text: string, needle: string, delta = 1): string => {
+			const index = text.indexOf(needle);
+			assert.ok(index >= 0, needle);
+			return `${text.slice(0, index + delta)}$0${text.slice(index + delta)}`;
+		};
+
+		it('should say which service owns a /32 entry, or that none does', () => {
+			const text = hoverText({ '/w/compose.yaml': at(pinned, '172.30.0.10/32', 3) }, '/w/compose.yaml');
+			assert.match(text, /Owner: `traefik` \(`ipv4_address` on network `proxy`, this file, line 14\)/);
+			const unowned = hoverText({ '/w/compose.yaml': at(pinned.replace('172.30.0.10/32', '172.30.0.99/32'), '172.30.0.99/32', 3) }, '/w/compose.yaml');
+			assert.match(unowned, /Owner: no compose service pins this address/);
+		});
+
+		it("should say whether a Traefik authResponseHeaders label lists Navidrome's user header, and which routers use it", () => {
+			const text = hoverText({ '/w/compose.yaml': at(pinned, 'authResponseHeaders') }, '/w/compose.yaml');
+			assert.match(text, /^\*\*forwardAuth `authResponseHeaders`\*\* of middleware `auth`/);
+			assert.match(text, /\*\*Does not list Navidrome's user header `Remote-User`\*\*/);
+			assert.match(text, /Routers using it: `nd`/);
+			assert.match(text, /\[More…\]\(https:\/\/doc\.traefik\.io\/traefik\/middlewares\/http\/forwardauth\/\)$/);
+			const listed = hoverText({ '/w/compose.yaml': at(pinned.replace('authResponseHeaders=Remote-Groups', 'authResponseHeaders=Remote-User,Remote-Groups'), 'authResponseHeaders') }, '/w/compose.yaml');
+			assert.match(listed, /Lists Navidrome's user header `Remote-User`/);
+			const strip = hoverText({ '/w/compose.yaml': at(pinned, 'customrequestheaders') }, '/w/compose.yaml');
+			assert.match(strip, /An empty value: removes the client's `Remote-User`, Navidrome's user header/);
+			assert.match(strip, /\[More…\]\(https:\/\/doc\.traefik\.io\/traefik\/middlewares\/http\/headers\/\)$/);
+			const address = hoverText({ '/w/compose.yaml': at(pinned, 'forwardauth.address') }, '/w/compose.yaml');
+			assert.match(address, /Authelia answers; on success it sends `Remote-User`/);
+		});
+
+		const caddy = `example.com {
+	@protected not path /share/* /rest/*
+	forward_auth @protected authelia:9091 {
+		uri /api/verify?rd=https://auth.example.com
+		copy_headers Remote-Groups
+	}
+	request_header @public -Remote-User
+	@public path /share/* /rest/*
+	reverse_proxy navidrome:4533
+}
+`;
+		const caddyHoverText = (needle: string): string => hoverText({ '/w/Caddyfile': at(caddy, needle), '/w/compose.yaml': pinned }, '/w/Caddyfile');
+
+		it("should say what copy_headers copies, whether it sets Navidrome's header, and what the auth service sends", () => {
+			const text = caddyHoverText('copy_headers');
+			assert.match(text, /^\*\*copy_headers\*\*: after a 2xx answer from the auth service, copies `Remote-Groups` onto the request\./);
+			assert.match(text, /\*\*Does not copy Navidrome's user header `Remote-User`\.\*\*/);
+			assert.match(text, /Authelia sends `Remote-User`, `Remote-Groups`/);
+			assert.match(text, /\[More…\]\(https:\/\/caddyserver\.com\/docs\/caddyfile\/directives\/forward_auth\)/);
+			assert.ok(text.split('\n').length <= 12, text);
+		});
+
+		it('should say what a request_header line does to the user header, and on which requests', () => {
+			const text = caddyHoverText('request_header');
+			assert.match(text, /^\*\*request_header\*\*: removes the client's `Remote-User` header on requests matching `@public`\./);
+			assert.match(text, /This is Navidrome's user header/);
+			assert.match(text, /Outside `route`, Caddy runs it after `forward_auth`/);
+			assert.match(text, /\[More…\]\(https:\/\/caddyserver\.com\/docs\/caddyfile\/directives\/request_header\)/);
+		});
+
+		it("should say what a named matcher's definition matches and which directives use it", () => {
+			const text = caddyHoverText('@protected not');
+			assert.match(text, /^\*\*`@protected`\*\*: matches requests whose path is neither `\/share\/\*` nor `\/rest\/\*`\./);
+			assert.match(text, /Used by `forward_auth @protected authelia:9091` \(line 3\)/);
+			const other = caddyHoverText('@public path');
+			assert.match(other, /matches requests whose path is `\/share\/\*` or `\/rest\/\*`/);
+			assert.match(other, /Used by `request_header @public -Remote-User` \(line 7\)/);
+			assert.match(other, /\[More…\]\(https:\/\/caddyserver\.com\/docs\/caddyfile\/matchers#named-matchers\)/);
 		});
 	});
 });

@@ -12,7 +12,7 @@ export function readFixtureFolder(folder: string): FixtureFile[] {
 	for (const name of readdirSync(folder).sort()) {
 		const path = join(folder, name);
 		if (statSync(path).isDirectory()) files.push(...readFixtureFolder(path));
-		else if (!name.endsWith('.fixed') && name !== 'options.json') files.push({ path, text: readFileSync(path, 'utf8') });
+		else if (!name.endsWith('.fixed') && name !== 'options.json' && name !== 'fix.json') files.push({ path, text: readFileSync(path, 'utf8') });
 	}
 	return files;
 }

@@ -54,7 +54,8 @@ describe('language server acceptance (issue 8)', () => {
 		const hover = (await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: position(fixed, 'ND_EXTAUTH_TRUSTEDSOURCES', 3) })) as Hover;
 		const markdown = (hover.contents as { value: string }).value;
 		assert.match(markdown, /\*\*ExtAuth\.TrustedSources\*\*/);
-		assert.match(markdown, /Comma-separated networks in CIDR notation/);
+		assert.match(markdown, /Comma-separated CIDR ranges of the proxies/);
+		assert.ok(markdown.split('\n').length <= 12, 'a hover of about 10 lines at most');
 		assert.match(markdown, /Navidrome 0\.59\.0/);
 		assert.match(markdown, /`192\.168\.1\.10\/32`/);
 		assert.deepEqual(hover.range, range(fixed, 'ND_EXTAUTH_TRUSTEDSOURCES'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { DocumentDiagnosticReport, WorkspaceDiagnosticReport } from 'vscode-languageserver-protocol/node';
-import { pushCapabilities, start, workspace, type Harness } from './harness.js';
+import { pushCapabilities, range, start, workspace, type Harness } from './harness.js';
 
 const composeWithVariable = `services:
   navidrome:
@@ -55,14 +55,22 @@ describe('diagnostics over LSP', () => {
 			assert.equal(lsp.lastDiagnostics(envUri)?.version, 1);
 		});
 
-		it('should drop YAML syntax errors on compose files but keep domain findings', async () => {
+		it('should report YAML syntax errors on compose files (no YAML extension said it reports them), with domain findings', async () => {
 			const uri = folder.uri('compose.yaml');
 			await open(lsp, uri, `${composeOf('0.0.0.0/0')}  bad: [unclosed\n`);
-			await lsp.waitFor(() => codes(lsp, uri).includes('nd/trust-all'), 5000, 'trust-all');
-			assert.ok(!codes(lsp, uri).includes('syntax/parse-error'));
+			await lsp.waitFor(() => codes(lsp, uri).includes('nd/trust-all') && codes(lsp, uri).includes('syntax/parse-error'), 5000, 'trust-all and the syntax error');
 			const toml = folder.uri('sub/navidrome.toml');
 			await open(lsp, toml, 'Address = "0.0.0.0\n');
 			await lsp.waitFor(() => codes(lsp, toml).includes('syntax/parse-error'), 5000, 'TOML syntax error');
+		});
+
+		it('should report a duplicate compose key at its second occurrence', async () => {
+			const uri = folder.uri('compose.yaml');
+			const text = `${composeOf('172.18.0.5/32')}      ND_EXTAUTH_TRUSTEDSOURCES: 0.0.0.0/0\n`;
+			await open(lsp, uri, text);
+			const duplicate = await lsp.waitFor(() => lsp.lastDiagnostics(uri)?.diagnostics.find((d) => d.code === 'syntax/parse-error'), 5000, 'duplicate key');
+			assert.deepEqual(duplicate.range, range(text, 'ND_EXTAUTH_TRUSTEDSOURCES', 1));
+			assert.match(String(duplicate.message), /Duplicate key 'ND_EXTAUTH_TRUSTEDSOURCES' \(first on line 5\)/);
 		});
 
 		it('should carry tags, related information and the rule docs link', async () => {

@@ -32,7 +32,8 @@ export function scalarText(node: unknown, text: string): ScalarText | undefined 
 	const value = isNull ? '' : typeof scalar.value === 'string' ? scalar.value : scalarSource(scalar, text);
 	let contentSpan = span;
 	if (scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE') contentSpan = { start: start + 1, end: Math.max(start + 1, end - 1) };
-	const verbatim = text.slice(contentSpan.start, contentSpan.end) === value;
+	// Compared in place: slicing every scalar's source costs an allocation per scalar on each analysis.
+	const verbatim = value.length === contentSpan.end - contentSpan.start && text.startsWith(value, contentSpan.start);
 	return { value, span, contentSpan, verbatim, isNull };
 }
 
@@ -57,6 +58,18 @@ export function getPair(node: unknown, key: string): Pair | undefined {
 		if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) return pair;
 	}
 	return undefined;
+}
+
+/** The pairs of a map by key (the first of duplicates, as `getPair` finds it), for readers that look up many keys. */
+export function pairIndex(node: unknown): Map<string, Pair> {
+	const index = new Map<string, Pair>();
+	if (!isMap(node)) return index;
+	for (const pair of node.items) {
+		if (!isPair(pair) || !isScalar(pair.key)) continue;
+		const key = String(pair.key.value);
+		if (!index.has(key)) index.set(key, pair);
+	}
+	return index;
 }
 
 export function getValue(node: unknown, key: string): unknown {

@@ -13,7 +13,7 @@ export type Rule = {
 	severity: Severity;
 	/** One line, shown in lists. */
 	summary: string;
-	/** Markdown: what it detects, why it matters, how to fix, and the spec section it rests on. */
+	/** Markdown: what it detects, why it matters, how to fix, and links to public docs (the spec section it rests on goes in a `// spec:` comment beside the rule). */
 	docs: string;
 	/** File kinds whose content the rule reads; an edit elsewhere cannot change its findings. */
 	inputs: readonly FileKind[];

@@ -4,9 +4,9 @@ The parser never throws: YAML errors become `errors`, and whatever part of the t
 */
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Pair } from 'yaml';
 import { dirname, resolvePath } from '../../files.js';
-import type { Span } from '../../text.js';
-import { capSyntaxErrors } from '../syntax-error.js';
-import { getPair, getValue, mapPairs, nodeSpan, scalarText, seqItems, type ScalarText } from '../yaml-nodes.js';
+import { LineIndex, type Span } from '../../text.js';
+import { capSyntaxErrors, maxSyntaxErrors, type SyntaxError } from '../syntax-error.js';
+import { getValue, pairIndex, mapPairs, nodeSpan, scalarText, seqItems, type ScalarText } from '../yaml-nodes.js';
 import { interpolate, type Lookup } from './interpolate.js';
 import type { ComposeFile, ComposeNetwork, ComposeService, KeyValueEntry, PortMapping, ServiceNetwork, VolumeMount } from './types.js';
 
@@ -17,6 +17,8 @@ export function parseCompose(path: string, text: string, variables: Lookup = () 
 		const start = Math.min(error.pos[0], text.length);
 		file.errors.push({ message: firstLine(error.message), span: { start, end: Math.min(Math.max(error.pos[1], start + 1), text.length) } });
 	}
+	const duplicates = duplicateKeyErrors(document.contents, text);
+	if (duplicates.length > 0) file.errors = [...file.errors, ...duplicates].sort((a, b) => a.span.start - b.span.start);
 	file.errors = capSyntaxErrors(file.errors);
 	const context: Context = { text, file, variables, dir: dirname(path) };
 	for (const pair of mapPairs(getValue(document.contents, 'services'))) {
@@ -58,10 +60,12 @@ function readService(pair: Pair, context: Context): ComposeService | undefined {
 		dependsOn: [],
 	};
 	if (!isMap(node)) return service;
-	const image = interpolated(scalarText(getValue(node, 'image'), context.text), context);
+	const keys = pairIndex(node);
+	const value = (key: string): unknown => keys.get(key)?.value ?? undefined;
+	const image = interpolated(scalarText(value('image'), context.text), context);
 	if (image) service.image = { ...image, ...splitImage(image.value) };
-	service.containerName = scalarText(getValue(node, 'container_name'), context.text)?.value;
-	const portsPair = getPair(node, 'ports');
+	service.containerName = scalarText(value('container_name'), context.text)?.value;
+	const portsPair = keys.get('ports');
 	if (portsPair) {
 		service.portsSpan = spanOfPair(portsPair);
 		for (const item of seqItems(portsPair.value)) {
@@ -69,25 +73,25 @@ function readService(pair: Pair, context: Context): ComposeService | undefined {
 			if (port) service.ports.push(port);
 		}
 	}
-	for (const item of seqItems(getValue(node, 'expose'))) {
+	for (const item of seqItems(value('expose'))) {
 		const scalar = scalarText(item, context.text);
 		if (scalar) service.expose.push({ value: scalar.value, span: scalar.span });
 	}
-	service.networkMode = interpolated(scalarText(getValue(node, 'network_mode'), context.text), context);
-	readEnvFiles(getValue(node, 'env_file'), service, context);
-	for (const item of seqItems(getValue(node, 'volumes'))) {
+	service.networkMode = interpolated(scalarText(value('network_mode'), context.text), context);
+	readEnvFiles(value('env_file'), service, context);
+	for (const item of seqItems(value('volumes'))) {
 		const volume = readVolume(item, context);
 		if (volume) service.volumes.push(volume);
 	}
-	const environment = getValue(node, 'environment');
+	const environment = value('environment');
 	service.environmentSpan = nodeSpan(environment as never);
 	service.environment = readKeyValues(environment, context);
-	const labels = getValue(node, 'labels');
+	const labels = value('labels');
 	service.labelsSpan = nodeSpan(labels as never);
 	service.labels = readKeyValues(labels, context);
-	service.networks = readServiceNetworks(getValue(node, 'networks'), context);
-	service.command = readCommand(getValue(node, 'command'), context);
-	const dependsOn = getValue(node, 'depends_on');
+	service.networks = readServiceNetworks(value('networks'), context);
+	service.command = readCommand(value('command'), context);
+	const dependsOn = value('depends_on');
 	service.dependsOn = isMap(dependsOn) ? mapPairs(dependsOn).map((p) => String(isScalar(p.key) ? p.key.value : '')) : seqItems(dependsOn).map((item) => scalarText(item, context.text)?.value ?? '');
 	return service;
 }
@@ -318,4 +322,54 @@ function readNetwork(pair: Pair, context: Context): ComposeNetwork | undefined {
 function firstLine(message: string): string {
 	const newline = message.indexOf('\n');
 	return newline < 0 ? message : message.slice(0, newline);
+}
+
+/**
+A key written twice in one mapping, reported at the second one. YAML 1.2 requires unique keys, and docker compose
+refuses such a file ("mapping key … already defined"); the \`yaml\` package's own check (\`uniqueKeys\`) compares every
+pair with every other, so keys are compared here through a set, in one walk that does not follow aliases.
+*/
+export function duplicateKeyErrors(root: unknown, text: string): SyntaxError[] {
+	const errors: SyntaxError[] = [];
+	let lines: LineIndex | undefined;
+	const stack: unknown[] = [root];
+	while (stack.length > 0 && errors.length <= maxSyntaxErrors) {
+		const node = stack.pop();
+		if (isSeq(node)) {
+			for (const item of node.items) if (isMap(item) || isSeq(item)) stack.push(item);
+			continue;
+		}
+		if (!isMap(node)) continue;
+		// Only collections can hold keys; a one-pair map cannot repeat one. Most maps of a compose file are small, so
+		// keys are compared in a list first and a Map is made only for large ones.
+		const many = node.items.length > 16;
+		const seen = many ? new Map<string, number>() : undefined;
+		const keys: string[] = [];
+		const starts: number[] = [];
+		for (const pair of node.items) {
+			if (!isPair(pair)) continue;
+			if (isMap(pair.value) || isSeq(pair.value)) stack.push(pair.value);
+			if (node.items.length < 2 || !isScalar(pair.key) || !pair.key.range) continue;
+			const raw = pair.key.value;
+			const key = raw === null || raw === undefined ? '' : typeof raw === 'string' ? raw : String(raw);
+			// `<<` merges a mapping in; several of them are allowed.
+			if (key === '<<' && pair.key.type === 'PLAIN') continue;
+			const [start, end] = pair.key.range;
+			const at = seen ? undefined : keys.indexOf(key);
+			const first = seen ? seen.get(key) : at! >= 0 ? starts[at!] : undefined;
+			if (first === undefined) {
+				if (seen) seen.set(key, start);
+				else {
+					keys.push(key);
+					starts.push(start);
+				}
+				continue;
+			}
+			lines ??= new LineIndex(text);
+			const line = lines.position(first).line + 1;
+			const shown = key.length > 60 ? `${key.slice(0, 60)}…` : key;
+			errors.push({ message: `Duplicate key '${shown}' (first on line ${line}): docker compose refuses a mapping that repeats a key`, span: { start, end: Math.max(end, start + 1) } });
+		}
+	}
+	return errors;
 }

@@ -10,7 +10,7 @@ import type { HandlerRoute } from './chain.js';
 import { entryText } from './conditions.js';
 import { deleteMatches } from './headers.js';
 import { directiveHead } from './site.js';
-import type { AuthStep, CaddyRoute } from './types.js';
+import type { AuthStep, CaddyRoute, CaddyVersionRange } from './types.js';
 
 const local = (node: { file: string; imports?: readonly unknown[] }, file: string): boolean => node.file === file && !node.imports;
 
@@ -243,4 +243,21 @@ export function alignStripFix(route: CaddyRoute, text: string): Fix | undefined 
 		isPreferred: true,
 		edits: [{ file: route.file, span: { start, end }, newText: complement.text }],
 	};
+}
+
+/** The first Caddy release whose copy_headers deletes the target header before copying (proxies.md §2.2). */
+export const copyHeadersFixedRelease = '2.11.2';
+
+/**
+Bump the Caddy image tag in compose to `copyHeadersFixedRelease`, keeping a variant suffix (`2.10.0-alpine` →
+`2.11.2-alpine`). Only for a verbatim numeric tag; `text` is the compose file's.
+*/
+export function caddyTagBumpFix(version: CaddyVersionRange, text: string | undefined): Fix | undefined {
+	const location = version.location;
+	if (version.source !== 'image' || !location || text === undefined) return undefined;
+	const tag = text.slice(location.span.start, location.span.end);
+	const match = /^(v?)\d+(?:\.\d+){0,2}(?=$|[-+])/.exec(tag);
+	if (!match) return undefined;
+	const bumped = `${match[1]}${copyHeadersFixedRelease}${tag.slice(match[0].length)}`;
+	return { title: `Use Caddy image tag ${bumped} (copy_headers removes the client's header from ${copyHeadersFixedRelease} on)`, edits: [{ ...location, newText: bumped }] };
 }

@@ -365,8 +365,13 @@ function linkRoutes(deployment: Deployment, model: TraefikModel): void {
 		const base = instance.intended.settings.baseUrl.value.replace(/\/+$/, '');
 		return base ? [`${base}/`, `${base}/app/`, `${base}/rest/ping.view`, `${base}/share/abc`] : [];
 	});
+	// A group's reach table is built when a router of it leads to Navidrome (most groups never do).
 	const tables = new Map<string, ReturnType<typeof buildReachTable>>();
-	for (const [key, routers] of groups) tables.set(key, buildReachTable(routers, extraPaths));
+	const tableFor = (key: string): ReturnType<typeof buildReachTable> => {
+		let table = tables.get(key);
+		if (!table) tables.set(key, (table = buildReachTable(groups.get(key) ?? [], extraPaths)));
+		return table;
+	};
 
 	for (const router of model.routers) {
 		if (router.disabled || !router.serviceName) continue;
@@ -381,7 +386,7 @@ function linkRoutes(deployment: Deployment, model: TraefikModel): void {
 			for (const [entryPoint, expansion] of chains.get(router) ?? []) {
 				if (expansion.error) continue;
 				const key = `${entryPoint.toLowerCase()}\u0000${router.tls || entryPointTls(model, entryPoint) ? 'tls' : 'plain'}`;
-				const table = tables.get(key)!;
+				const table = tableFor(key);
 				views.push({ entryPoint, chain: expansion.steps, header: analyseHeader(expansion.steps, header), reach: reachOf(router, table) });
 			}
 			const trust = peerTrust(instance, model.proxies);

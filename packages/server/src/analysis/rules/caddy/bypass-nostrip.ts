@@ -2,6 +2,7 @@ import type { Fix } from '../../findings.js';
 import type { Rule } from '../rule.js';
 import { directiveHeadLocation, directiveText, joinRequests, judgedRoutes, proxyRelated, reachesSubsonic, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.1 (C1d, C1e, C7b; fixes C3, C4, C8, C9), §2.3 and §9 (CADDY-BYPASS-NOSTRIP)
 export const caddyBypassNostrip: Rule = {
 	id: 'caddy/bypass-nostrip',
 	category: 'impersonation',
@@ -18,7 +19,7 @@ Lower-case \`remote-user\` works too: Go canonicalises names.
 forward_auth's matcher (the quick fix writes it), \`header_up -Remote-User\` in the public branch's \`reverse_proxy\`, or
 \`route { request_header -Remote-User … }\`.
 
-Rests on proxies.md §2.1 (C1d, C1e, C7b; fixes C3, C4, C8, C9), §2.3 and §9 (CADDY-BYPASS-NOSTRIP).`,
+See [Caddy: \`forward_auth\`](https://caddyserver.com/docs/caddyfile/directives/forward_auth), [Caddy: \`request_header\`](https://caddyserver.com/docs/caddyfile/directives/request_header) and [Caddy: named matchers](https://caddyserver.com/docs/caddyfile/matchers#named-matchers).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();

@@ -2,6 +2,8 @@ import type { Location } from '../../findings.js';
 import type { Rule } from '../rule.js';
 import { directiveHeadLocation, joinRequests, judgedRoutes, proxyRelated, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.2 (`>` renames), §5 (which header each auth service sends) and §9
+//   (CADDY-COPYHDR-NAME-MISMATCH)
 export const caddyCopyhdrNameMismatch: Rule = {
 	id: 'caddy/copyhdr-name-mismatch',
 	category: 'broken',
@@ -15,7 +17,7 @@ read may not be guarded at all (see caddy/bypass-nostrip).
 **Fix:** \`copy_headers X-Authentik-Username>Remote-User\` (the quick fix renames the copied user header), or set
 \`ND_EXTAUTH_USERHEADER\` to the copied name.
 
-Rests on proxies.md §2.2 (\`>\` renames), §5 (which header each auth service sends) and §9 (CADDY-COPYHDR-NAME-MISMATCH).`,
+See [Caddy: \`forward_auth\`](https://caddyserver.com/docs/caddyfile/directives/forward_auth) and [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { directiveText, joinRequests, judgedRoutes, originLocation, proxyRelated, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.1 (C1c, C3, C4 notes, C6), §2.2 and §9 (CADDY-COPYHDR-PLACEHOLDER)
 export const caddyCopyhdrPlaceholder: Rule = {
 	id: 'caddy/copyhdr-placeholder',
 	category: 'exposure',
@@ -15,7 +16,7 @@ request in as that user and creates it: an admin on a fresh install, shared by e
 **Fix:** the conditional set inside \`route\` (\`request_header -H\`, forward_auth without copy_headers,
 \`@has \`{rp.header.X} != null\`\`, \`request_header @has H {rp.header.X}\`), or Caddy ≥ 2.11.2 with an explicit strip.
 
-Rests on proxies.md §2.1 (C1c, C3, C4 notes, C6), §2.2 and §9 (CADDY-COPYHDR-PLACEHOLDER).`,
+See [Caddy: \`forward_auth\`](https://caddyserver.com/docs/caddyfile/directives/forward_auth).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();

@@ -1,7 +1,9 @@
 import type { Location } from '../../findings.js';
+import { caddyTagBumpFix } from '../../proxies/caddy/fixes.js';
 import type { Rule } from '../rule.js';
 import { directiveHeadLocation, directiveText, joinRequests, judgedRoutes, originLocation, proxyRelated, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.2, §5, §8 and §9 (CADDY-COPYHDR-VERSION)
 export const caddyCopyhdrVersion: Rule = {
 	id: 'caddy/copyhdr-version',
 	category: 'impersonation',
@@ -16,7 +18,7 @@ image tag allows is affected, warning when only some are (a tag such as \`caddy:
 
 **Fix:** upgrade to Caddy ≥ 2.11.2 **and** strip the header before forward_auth (\`route { request_header -H … }\`).
 
-Rests on proxies.md §2.2, §5, §8 and §9 (CADDY-COPYHDR-VERSION).`,
+See [Caddy: \`forward_auth\`](https://caddyserver.com/docs/caddyfile/directives/forward_auth).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();
@@ -37,12 +39,15 @@ Rests on proxies.md §2.2, §5, §8 and §9 (CADDY-COPYHDR-VERSION).`,
 				const requests = joinRequests(routes);
 				if (byCopy) {
 					const versions = leaking.find((entry) => entry.era === 'passthrough')!.versions;
+					// A tag bump removes the finding only when every leaking version is in the pass-through era.
+					const bump = leaking.every((entry) => entry.era === 'passthrough') && file.version.location ? caddyTagBumpFix(file.version, deployment.files.get(file.version.location.file)?.text) : undefined;
 					const scope = everyVersion ? `${file.version.description} only sets` : `On Caddy ${versions} (${file.version.description} allows it), copy_headers only sets`;
 					return {
 						location,
 						message: `${scope} ${header} when the auth answer has ${copy.entry.from}: when the auth service answers 2xx without it (Authelia bypass policies, Authentik unauthenticated paths), the client's ${header} passes through on ${requests} (GHSA-7r4p-vjf4-gxv4, Caddy 2.9.0–2.11.1). Upgrade to Caddy 2.11.2 or later and strip ${header} before forward_auth.`,
 						severity,
 						related: [proxyRelated(route), ...(file.version.location ? [{ ...file.version.location, message: 'Caddy version' }] : [])],
+						...(bump ? { fixes: [bump] } : {}),
 					};
 				}
 				const setter = route.value.kind === 'auth' ? directiveText(route.value.by.directive) : directiveText(route.authSteps[0]!.directive);

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { directiveHeadLocation, directiveText, joinRequests, judgedRoutes, proxyRelated, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.1 (C5, C4, C7a), §2.3 and §9 (CADDY-HEADERUP-STRIPS-AUTH)
 export const caddyHeaderupStripsAuth: Rule = {
 	id: 'caddy/headerup-strips-auth',
 	category: 'broken',
@@ -13,7 +14,7 @@ also removes the authenticated user: Navidrome never sees one and external auth 
 **Fix:** strip only in the \`reverse_proxy\` of the bypassed paths (a \`handle @public { reverse_proxy … { header_up -H } }\`
 branch), and strip before forward_auth on the protected ones (\`route { request_header -H; forward_auth …; reverse_proxy }\`).
 
-Rests on proxies.md §2.1 (C5, C4, C7a), §2.3 and §9 (CADDY-HEADERUP-STRIPS-AUTH).`,
+See [Caddy: \`reverse_proxy\` headers](https://caddyserver.com/docs/caddyfile/directives/reverse_proxy#headers) and [Caddy: \`forward_auth\`](https://caddyserver.com/docs/caddyfile/directives/forward_auth).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { directiveText, joinRequests, judgedRoutes, originLocation, proxyRelated, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.2, §2.4 and §9 (CADDY-PASSTHRU-PLACEHOLDER; the nginx analogue was verified as N2d in §3.1)
 export const caddyPassthruPlaceholder: Rule = {
 	id: 'caddy/passthru-placeholder',
 	category: 'impersonation',
@@ -14,7 +15,7 @@ set the header reads the authenticated value and is harmless).
 **Fix:** remove it; take the user only from the auth answer (\`copy_headers\`, or \`{rp.header.*}\` /
 \`{http.reverse_proxy.header.*}\` after forward_auth).
 
-Rests on proxies.md §2.2, §2.4 and §9 (CADDY-PASSTHRU-PLACEHOLDER; the nginx analogue was verified as N2d in §3.1).`,
+See [Caddy: \`reverse_proxy\` headers](https://caddyserver.com/docs/caddyfile/directives/reverse_proxy#headers).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();

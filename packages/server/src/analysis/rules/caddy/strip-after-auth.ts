@@ -2,6 +2,7 @@ import type { Fix } from '../../findings.js';
 import type { Rule } from '../rule.js';
 import { directiveHeadLocation, directiveText, joinRequests, judgedRoutes, proxyRelated, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.1 (C2 vs C3, C8, C9), §2.3 and §9 (CADDY-STRIP-AFTER-AUTH)
 export const caddyStripAfterAuth: Rule = {
 	id: 'caddy/strip-after-auth',
 	category: 'broken',
@@ -15,7 +16,7 @@ nothing. This is the Caddy example on Navidrome's own pages. It fails closed (no
 **Fix:** wrap the site in \`route { … }\` with the strip first (the quick fix keeps Caddy's current order otherwise), or
 add the global option \`order request_header before forward_auth\`, or restrict the strip to the bypassed paths.
 
-Rests on proxies.md §2.1 (C2 vs C3, C8, C9), §2.3 and §9 (CADDY-STRIP-AFTER-AUTH).`,
+See [Caddy: directive order](https://caddyserver.com/docs/caddyfile/directives#directive-order), [Caddy: \`request_header\`](https://caddyserver.com/docs/caddyfile/directives/request_header) and [Caddy: \`forward_auth\`](https://caddyserver.com/docs/caddyfile/directives/forward_auth).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();

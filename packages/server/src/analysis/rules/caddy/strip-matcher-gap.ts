@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { directiveHeadLocation, directiveText, joinRequests, judgedRoutes, proxyRelated, ReportsByLocation } from './helpers.js';
 
+// spec: proxies.md §2.1 (C1f–C1i, C8), §2.4 ("Matchers") and §9 (CADDY-STRIP-MATCHER-GAP)
 export const caddyStripMatcherGap: Rule = {
 	id: 'caddy/strip-matcher-gap',
 	category: 'impersonation',
@@ -14,7 +15,7 @@ Path matching is case-insensitive and paths are cleaned first, so the gap is exa
 **Fix:** use the identical path list for both (one named matcher and its \`not\`); the quick fix rewrites the strip's
 matcher as the complement of forward_auth's.
 
-Rests on proxies.md §2.1 (C1f–C1i, C8), §2.4 ("Matchers") and §9 (CADDY-STRIP-MATCHER-GAP).`,
+See [Caddy: named matchers](https://caddyserver.com/docs/caddyfile/matchers#named-matchers) and [Caddy: \`request_header\`](https://caddyserver.com/docs/caddyfile/directives/request_header).`,
 	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const reports = new ReportsByLocation();

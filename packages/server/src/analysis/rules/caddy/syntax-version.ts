@@ -1,6 +1,7 @@
 import { compareVersions, parseVersion } from '@navidrome-extauth/core';
 import type { Rule } from '../rule.js';
 
+// spec: proxies.md §2.4 and §9 (CADDY-SYNTAX-VERSION)
 export const caddySyntaxVersion: Rule = {
 	id: 'caddy/syntax-version',
 	category: 'syntax',
@@ -15,7 +16,7 @@ every version the tag allows is affected, information when only some are.
 
 **Fix:** write the syntax the deployed version understands, or pin a Caddy image that understands it.
 
-Rests on proxies.md §2.4 and §9 (CADDY-SYNTAX-VERSION).`,
+See [Caddy: Caddyfile concepts](https://caddyserver.com/docs/caddyfile/concepts).`,
 	inputs: ['caddyfile', 'compose', 'dotenv'],
 	check({ deployment, report }) {
 		for (const file of deployment.caddy?.files ?? []) {

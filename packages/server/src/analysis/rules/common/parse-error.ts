@@ -7,7 +7,8 @@ export const parseError: Rule = {
 	summary: 'A file that cannot be parsed; the rest of the deployment is still analysed.',
 	docs: `Reports syntax errors in compose files, \`.env\`, navidrome.toml, Caddyfiles, nginx and Traefik configs, at the
 position the parser stopped. Everything that could be read is still analysed, so other findings stay accurate.
-(The language server does not repeat YAML syntax errors on compose files: the YAML extension reports those.)`,
+Duplicate keys in compose files are reported too: Compose refuses a mapping that repeats a key. (In VS Code with the
+YAML extension active, compose YAML syntax errors are left to that extension; every other editor gets them here.)`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'caddyfile', 'nginx', 'traefik'],
 	check({ deployment, report }) {
 		for (const file of deployment.files.values()) {

@@ -11,6 +11,7 @@ function severityFor(problem: ReadProblem): Severity {
 	return problem.reason === 'outside-roots' ? 'information' : 'warning';
 }
 
+// spec: proxies.md §2.4 (Caddy `import`); docs/security.md (the read boundary)
 export const readRefused: Rule = {
 	id: 'io/read-refused',
 	category: 'hardening',
@@ -32,7 +33,9 @@ This finding sits on the directive that asked for the file (a Caddyfile \`import
 \`env_file\`), or at the start of a file to check that could not be read. It names the path and the reason, never the
 content: a configuration under review must not be able to make the tool quote \`/proc/self/environ\` or
 \`/etc/shadow\` into CI logs or SARIF. What the refused file would have contributed is unknown to the analysis, so
-findings that depend on it may be missing. Caddy's \`import\` reads files like nginx's \`include\` (proxies.md §2.4).`,
+findings that depend on it may be missing. Caddy's \`import\` reads files like nginx's \`include\`.
+
+See [the read boundary](https://github.com/navidrome-extauth/navidrome-extauth/blob/main/docs/security.md).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'caddyfile', 'nginx', 'traefik'],
 	check({ deployment, report }) {
 		for (const file of deployment.files.values()) {

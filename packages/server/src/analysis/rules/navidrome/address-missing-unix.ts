@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import { reportProblems } from './problems.js';
 import { sourceSite } from './helpers.js';
 
+// spec: navidrome-extauth.md §1.4 and §8 item 6
 export const addressMissingUnix: Rule = {
 	id: 'nd/address-missing-unix',
 	category: 'broken',
@@ -13,7 +14,7 @@ export const addressMissingUnix: Rule = {
 
 **Fix:** write \`unix:/var/run/navidrome.sock\`.
 
-Rests on navidrome-extauth.md §1.4 and §8 item 6.`,
+See [Navidrome: configuration options](https://www.navidrome.org/docs/usage/configuration/options/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {

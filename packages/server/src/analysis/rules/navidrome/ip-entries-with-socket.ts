@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { entryLocation, guardedReport, listensOnSocket, shownPart, trustedSourcesSite } from './helpers.js';
 
+// spec: navidrome-extauth.md §2 (raw `RemoteAddr` of a socket peer is `@`) and §8 item 5
 export const ipEntriesWithSocket: Rule = {
 	id: 'nd/ip-entries-with-socket',
 	category: 'ignored-setting',
@@ -12,7 +13,7 @@ does not exist.
 
 **Fix:** remove the IP entries, keep \`@\`, and restrict the socket with \`UnixSocketPerm\`.
 
-Rests on navidrome-extauth.md §2 (raw \`RemoteAddr\` of a socket peer is \`@\`) and §8 item 5.`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {

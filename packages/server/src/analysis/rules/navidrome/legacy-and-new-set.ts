@@ -1,6 +1,8 @@
 import type { Rule } from '../rule.js';
+import { bothNamesFixes } from './fixes.js';
 import { reportProblems } from './problems.js';
 
+// spec: navidrome-extauth.md §1.2 and §8 item 8
 export const legacyAndNewSet: Rule = {
 	id: 'nd/legacy-and-new-set',
 	category: 'ignored-setting',
@@ -13,9 +15,9 @@ Either way one of the two values is ignored without a word.
 
 **Fix:** keep only the \`ExtAuth.*\` name.
 
-Rests on navidrome-extauth.md §1.2 and §8 item 8.`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
-		for (const instance of deployment.navidromes) reportProblems(instance, 'both-names-set', report, () => ({ at: 'key' }));
+		for (const instance of deployment.navidromes) reportProblems(instance, 'both-names-set', report, (problem) => ({ at: 'key', fixes: bothNamesFixes(deployment, instance, problem) }));
 	},
 };

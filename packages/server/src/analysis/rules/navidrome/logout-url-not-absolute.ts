@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { reportProblems } from './problems.js';
 
+// spec: navidrome-extauth.md §1.1 and §8 item 18
 export const logoutUrlNotAbsolute: Rule = {
 	id: 'nd/logout-url-not-absolute',
 	category: 'broken',
@@ -11,7 +12,7 @@ Anything else (\`/logout\`, \`auth.example.com/logout\`) is a fatal configuratio
 
 **Fix:** write the full URL, e.g. \`https://auth.example.com/logout\`.
 
-Rests on navidrome-extauth.md §1.1 and §8 item 18.`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) reportProblems(instance, 'logout-url-not-absolute', report, () => ({}), 'intended');

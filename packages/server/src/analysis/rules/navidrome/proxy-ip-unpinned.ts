@@ -1,7 +1,9 @@
 import type { ComposeFile } from '../../formats/compose/types.js';
 import type { Rule } from '../rule.js';
 import { guardedReport, liveCidrEntries, quotable, trustedSourcesSite } from './helpers.js';
+import { latentTrust } from './latent.js';
 
+// spec: proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED)
 export const proxyIpUnpinned: Rule = {
 	id: 'nd/proxy-ip-unpinned',
 	category: 'exposure',
@@ -14,7 +16,7 @@ trusted to name any user), or stop matching the proxy (and people widen the rang
 **Fix:** give the proxy \`networks: { proxy: { ipv4_address: 172.30.0.10 } }\` on a network with an \`ipam\` subnet
 covering it, and trust \`172.30.0.10/32\`.
 
-Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
+See [Compose: \`ipv4_address\`](https://docs.docker.com/reference/compose-file/services/#ipv4_address-ipv6_address) and [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const { instance, cidr, location } of liveCidrEntries(deployment)) {
@@ -22,9 +24,10 @@ Rests on proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED).`,
 			const pinned = pinnedAddresses(instance.compose);
 			if (pinned.has(cidr.first) || pinned.has(cidr.first.toLowerCase())) continue;
 			const address = quotable(trustedSourcesSite(instance)) ? cidr.first : 'the address of this entry';
+			const latency = latentTrust(instance);
 			guardedReport(instance, report)({
 				location,
-				message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${address} with ipv4_address: after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
+				message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${address} with ipv4_address: ${latency ? `TrustedSources is ignored today on Navidrome ${latency.version}; once it takes effect (${latency.since}+), ` : ''}after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
 			});
 		}
 	},

@@ -2,8 +2,11 @@ import { isTrustedSource } from '@navidrome-extauth/core';
 import type { PortMapping } from '../../formats/compose/types.js';
 import type { Deployment, NavidromeInstance } from '../../model/deployment.js';
 import type { Rule } from '../rule.js';
+import { bindPortFix, removePortFix } from './fixes.js';
 import { extAuthConfigured, listensOnSocket, networkGateways } from './helpers.js';
+import { latentTrust } from './latent.js';
 
+// spec: proxies.md §7 (userland-proxy, "insecure by default") and §9 (ND-PUBLISHED-PORT)
 export const publishedPort: Rule = {
 	id: 'nd/published-port',
 	category: 'exposure',
@@ -17,25 +20,29 @@ gateway or everything, warning otherwise.
 
 **Fix:** remove \`ports:\` and reach Navidrome only over the proxy's network (or bind to \`127.0.0.1:\` for local access).
 
-Rests on proxies.md §7 (userland-proxy, "insecure by default") and §9 (ND-PUBLISHED-PORT).`,
+See [Compose: \`ports\`](https://docs.docker.com/reference/compose-file/services/#ports) and [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			if (!instance.compose || !instance.service || !extAuthConfigured(instance) || listensOnSocket(instance)) continue;
 			const severity = trustsGatewayOrAll(deployment, instance) ? 'error' : 'warning';
+			const latency = latentTrust(instance);
 			for (const port of instance.publishedPorts) {
 				const loopbackOnly = port.hostIp !== undefined && (port.hostIp.startsWith('127.') || port.hostIp === '::1' || port.hostIp === 'localhost');
 				if (loopbackOnly) continue;
+				// Binding to loopback keeps local access working, so it is the preferred fix.
+				const fixes = [bindPortFix(deployment, instance, port), removePortFix(deployment, instance, port)].filter((fix) => fix !== undefined);
 				report({
 					location: { file: instance.compose.path, span: port.span },
-					message: `Port ${describePort(port)} publishes Navidrome while external auth is on: clients can bypass the proxy${severity === 'error' ? ', and through docker-proxy they arrive from the gateway address that TrustedSources trusts, so anyone can log in as anyone' : ''}. Remove the published port or bind it to 127.0.0.1.`,
+					fixes,
+					message: `Port ${describePort(port)} publishes Navidrome ${latency ? `while external auth is ignored today on Navidrome ${latency.version}; once it takes effect (${latency.since}+), ` : 'while external auth is on: '}clients can bypass the proxy${severity === 'error' ? ', and through docker-proxy they arrive from the gateway address that TrustedSources trusts, so anyone can log in as anyone' : ''}. Remove the published port or bind it to 127.0.0.1.`,
 					severity,
 				});
 			}
 			if (instance.hostNetwork && instance.service.networkMode) {
 				report({
 					location: { file: instance.compose.path, span: instance.service.networkMode.span },
-					message: 'network_mode: host exposes Navidrome on every host interface while external auth is on: clients can bypass the proxy.',
+					message: `network_mode: host exposes Navidrome on every host interface ${latency ? `while external auth is ignored today on Navidrome ${latency.version}; once it takes effect (${latency.since}+), ` : 'while external auth is on: '}clients can bypass the proxy.`,
 					severity,
 				});
 			}

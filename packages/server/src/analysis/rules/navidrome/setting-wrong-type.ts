@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { reportProblems } from './problems.js';
 
+// spec: navidrome-extauth.md §1.1 ("TrustedSources is a plain string")
 export const settingWrongType: Rule = {
 	id: 'nd/setting-wrong-type',
 	category: 'ignored-setting',
@@ -11,7 +12,7 @@ not a TOML array. A value of another type is not what Navidrome documents and ma
 
 **Fix:** write a string: \`TrustedSources = "172.30.0.10/32"\`.
 
-Rests on navidrome-extauth.md §1.1 ("TrustedSources is a plain string").`,
+See [Navidrome: configuration options](https://www.navidrome.org/docs/usage/configuration/options/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) reportProblems(instance, 'not-a-string', report, () => ({}), 'intended');

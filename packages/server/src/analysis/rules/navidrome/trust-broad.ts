@@ -2,8 +2,11 @@ import { isTrustedSource } from '@navidrome-extauth/core';
 import type { Related } from '../../findings.js';
 import type { Rule } from '../rule.js';
 import type { NavidromeInstance } from '../../model/deployment.js';
+import { trustProxyFix } from './fixes.js';
 import { guardedReport, liveCidrEntries, shownPart, trustedSourcesSite, networkGateways, type Gateway } from './helpers.js';
+import { latentLead } from './latent.js';
 
+// spec: proxies.md §7 (default pools, gateway, userland-proxy) and §9 (ND-TRUST-BROAD)
 export const trustBroad: Rule = {
 	id: 'nd/trust-broad',
 	category: 'exposure',
@@ -17,7 +20,7 @@ export const trustBroad: Rule = {
 
 **Fix:** give the proxy a fixed \`ipv4_address\` inside an \`ipam\` subnet and trust only \`<that address>/32\`.
 
-Rests on proxies.md §7 (default pools, gateway, userland-proxy) and §9 (ND-TRUST-BROAD).`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/) and [Compose: \`ipv4_address\`](https://docs.docker.com/reference/compose-file/services/#ipv4_address-ipv6_address).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		const gatewaysOf = new Map<NavidromeInstance, Gateway[]>();
@@ -34,9 +37,11 @@ Rests on proxies.md §7 (default pools, gateway, userland-proxy) and §9 (ND-TRU
 			if (gateway) reasons.push(`includes the gateway ${gateway.address} of network '${gateway.network}', the address docker-proxy connections arrive from`);
 			if (reasons.length === 0) continue;
 			const related: Related[] = gateway?.location ? [{ ...gateway.location, message: `Subnet of network '${gateway.network}'` }] : [];
+			const fix = trustProxyFix(deployment, instance, entry);
 			guardedReport(instance, report)({
 				location,
-				message: `${shownPart(trustedSourcesSite(instance), entry.text)} ${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
+				...(fix ? { fixes: [fix] } : {}),
+				message: `${shownPart(trustedSourcesSite(instance), entry.text)} ${latentLead(instance)}${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
 				related,
 			});
 		}

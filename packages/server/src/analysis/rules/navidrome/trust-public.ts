@@ -1,6 +1,8 @@
 import type { Rule } from '../rule.js';
 import { guardedReport, liveCidrEntries, quotable, shownPart, trustedSourcesSite } from './helpers.js';
+import { latentLead } from './latent.js';
 
+// spec: proxies.md §9 (ND-TRUST-ANY) and §7
 export const trustPublic: Rule = {
 	id: 'nd/trust-public',
 	category: 'exposure',
@@ -13,7 +15,7 @@ header and act as any user.
 
 **Fix:** list the proxy's own address as \`/32\` (pinned with \`ipv4_address\`).
 
-Rests on proxies.md §9 (ND-TRUST-ANY) and §7.`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const { instance, entry, cidr, location } of liveCidrEntries(deployment)) {
@@ -21,7 +23,7 @@ Rests on proxies.md §9 (ND-TRUST-ANY) and §7.`,
 			const site = trustedSourcesSite(instance);
 			guardedReport(instance, report)({
 				location,
-				message: `${shownPart(site, entry.text)} covers public addresses${quotable(site) ? ` (${cidr.first} – ${cidr.last})` : ''}: peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
+				message: `${shownPart(site, entry.text)} ${latentLead(instance)}covers public addresses${quotable(site) ? ` (${cidr.first} – ${cidr.last})` : ''}: peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
 			});
 		}
 	},

@@ -6,6 +6,7 @@ import { entryLocation, guardedReport, shownPart, trustedSourcesSite } from './h
 /** `@` without a unix: Address and IP entries beside a socket have rules of their own. */
 const handledElsewhere = new Set(['unix-socket-without-unix-address']);
 
+// spec: navidrome-extauth.md §3 (steps 2 and 7), §3.1 and §8 items 1–4, 12
 export const trustedSourceIgnored: Rule = {
 	id: 'nd/trusted-source-ignored',
 	category: 'ignored-setting',
@@ -19,7 +20,7 @@ which tempts people to widen the list to \`0.0.0.0/0\`.
 
 **Fix:** write exact CIDRs separated by commas only: \`172.22.0.10/32,10.0.0.0/8\`. The quick fix rewrites the entry.
 
-Rests on navidrome-extauth.md §3 (steps 2 and 7), §3.1 and §8 items 1–4, 12.`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {

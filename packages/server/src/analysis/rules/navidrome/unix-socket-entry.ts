@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { entryLocation, guardedReport, shownValue, trustedSourcesSite } from './helpers.js';
 
+// spec: navidrome-extauth.md §3 step 3, §1.4 and §8 item 5
 export const unixSocketEntry: Rule = {
 	id: 'nd/unix-socket-entry-ignored',
 	category: 'broken',
@@ -12,7 +13,7 @@ with \`unix:\`; on a TCP listener the entry is never used, so the proxy you mean
 **Fix:** set \`ND_ADDRESS=unix:/path/to/navidrome.sock\` (and point the proxy at that socket), or list the proxy's IP
 as a CIDR instead.
 
-Rests on navidrome-extauth.md §3 step 3, §1.4 and §8 item 5.`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/) and [Navidrome: configuration options](https://www.navidrome.org/docs/usage/configuration/options/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {

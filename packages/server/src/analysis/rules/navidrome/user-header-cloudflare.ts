@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { extAuthConfigured, settingSite } from './helpers.js';
 
+// spec: proxies.md §5 (Cloudflare Access) and §9 (ND-HEADER-CF-UNVERIFIED)
 export const userHeaderCloudflare: Rule = {
 	id: 'nd/user-header-cf-unverified',
 	category: 'exposure',
@@ -12,7 +13,7 @@ another way can set the email header themselves.
 
 **Fix:** run \`cloudflared\` next to Navidrome and publish no port, or put a JWT-validating forward-auth in front.
 
-Rests on proxies.md §5 (Cloudflare Access) and §9 (ND-HEADER-CF-UNVERIFIED).`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {

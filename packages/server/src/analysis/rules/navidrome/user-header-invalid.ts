@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { reportProblems } from './problems.js';
 
+// spec: navidrome-extauth.md §4 (header semantics) and §8 item 13
 export const userHeaderInvalid: Rule = {
 	id: 'nd/user-header-invalid',
 	category: 'broken',
@@ -11,7 +12,7 @@ that are not allowed in HTTP header names, can never match a request header: ext
 
 **Fix:** use the exact header your proxy sets, e.g. \`Remote-User\`.
 
-Rests on navidrome-extauth.md §4 (header semantics) and §8 item 13.`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { extAuthConfigured, guardedReport, quotable, settingSite, shownValue } from './helpers.js';
 
+// spec: navidrome-extauth.md §8 item 13 and proxies.md §3.1 (N1g)
 export const userHeaderUnderscore: Rule = {
 	id: 'nd/user-header-underscore',
 	category: 'broken',
@@ -12,7 +13,7 @@ through nginx. Go itself keeps underscores, so this only matters with nginx in f
 
 **Fix:** use a dash-separated name (\`X-Remote-User\`) on both sides.
 
-Rests on navidrome-extauth.md §8 item 13 and proxies.md §3.1 (N1g).`,
+See [nginx: \`underscores_in_headers\`](https://nginx.org/en/docs/http/ngx_http_core_module.html#underscores_in_headers) and [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
 	check({ deployment, report }) {
 		const usesNginx = [...deployment.files.values()].some((file) => file.kind === 'nginx') || deployment.services.some(({ service }) => service.image?.repository.toLowerCase().endsWith('nginx'));

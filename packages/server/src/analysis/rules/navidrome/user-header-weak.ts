@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import { authUserHeaderFix } from './fixes.js';
 import { extAuthConfigured, guardedReport, settingSite, shownValue } from './helpers.js';
 
 /** Display names and user-editable claims (proxies.md §5), by lower-case header name. */
@@ -13,6 +14,7 @@ const weakHeaders = new Map<string, string>([
 	['x-pomerium-claim-name', 'an unsigned display-name claim; use a stable claim such as email'],
 ]);
 
+// spec: proxies.md §5 and §9 (ND-HEADER-WEAK)
 export const userHeaderWeak: Rule = {
 	id: 'nd/user-header-weak',
 	category: 'hardening',
@@ -25,7 +27,7 @@ someone rename themselves into another user's account.
 **Fix:** use the auth service's stable login header: Authelia \`Remote-User\`, Authentik \`X-authentik-username\`,
 oauth2-proxy \`X-Auth-Request-User\`, Tailscale Serve \`Tailscale-User-Login\`.
 
-Rests on proxies.md §5 and §9 (ND-HEADER-WEAK).`,
+See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
@@ -34,7 +36,8 @@ Rests on proxies.md §5 and §9 (ND-HEADER-WEAK).`,
 			const why = weakHeaders.get(setting.value.trim().toLowerCase());
 			const site = settingSite(instance, setting);
 			if (!why || !site) continue;
-			guardedReport(instance, report)({ location: site.location, message: `${shownValue(instance, setting)} is ${why}.` });
+			const fix = authUserHeaderFix(deployment, instance, setting.value);
+			guardedReport(instance, report)({ location: site.location, ...(fix ? { fixes: [fix] } : {}), message: `${shownValue(instance, setting)} is ${why}.` });
 		}
 	},
 };

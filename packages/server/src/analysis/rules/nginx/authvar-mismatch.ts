@@ -3,6 +3,7 @@ import { capturedHeader, locationHead } from '../../proxies/nginx/index.js';
 import type { Rule } from '../rule.js';
 import { argLocation, assumedNote, directiveText, judgedRoutes, onceReporter, where } from './helpers.js';
 
+// spec: proxies.md §3.1 ([E] N1c, N2b), §5 and §9 (NGINX-AUTHVAR-MISMATCH)
 export const nginxAuthvarMismatch: Rule = {
 	id: 'nginx/authvar-mismatch',
 	category: 'broken',
@@ -23,7 +24,7 @@ Tailscale's nginx-auth \`Tailscale-User\`.
 **Fix:** capture the header the service really sends (the quick fix does for a recognised service) and map it:
 \`proxy_set_header Remote-User $user;\`.
 
-Rests on proxies.md §3.1 ([E] N1c, N2b), §5 and §9 (NGINX-AUTHVAR-MISMATCH).`,
+See [nginx: \`auth_request\`](https://nginx.org/en/docs/http/ngx_http_auth_request_module.html) and [nginx: \`proxy_set_header\`](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
 	check({ deployment, report }) {
 		const once = onceReporter(report);

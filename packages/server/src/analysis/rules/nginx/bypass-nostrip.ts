@@ -4,6 +4,7 @@ import type { Rule } from '../rule.js';
 import { assumedNote, directiveText, insertIntoLevel, judgedRoutes, nginxWord, onceReporter, where } from './helpers.js';
 import { locationHead } from '../../proxies/nginx/index.js';
 
+// spec: proxies.md §3.1 ([E] N1d, N1e, N1f, N4), §3.2, §6 and §9 (NGINX-BYPASS-NOSTRIP)
 export const nginxBypassNoStrip: Rule = {
 	id: 'nginx/bypass-nostrip',
 	category: 'impersonation',
@@ -25,7 +26,7 @@ Not reported when headers-more's \`more_clear_input_headers H;\` (server or http
 fix also repeats lines the location inherited, since adding one drops the inherited ones), or
 \`more_clear_input_headers H;\` at server level with the headers-more module.
 
-Rests on proxies.md §3.1 ([E] N1d, N1e, N1f, N4), §3.2, §6 and §9 (NGINX-BYPASS-NOSTRIP).`,
+See [nginx: \`auth_request\`](https://nginx.org/en/docs/http/ngx_http_auth_request_module.html) and [nginx: \`proxy_set_header\`](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
 	check({ deployment, report }) {
 		const once = onceReporter(report);

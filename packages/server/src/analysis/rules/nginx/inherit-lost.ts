@@ -3,6 +3,7 @@ import { describeLevel, locationHead } from '../../proxies/nginx/index.js';
 import type { Rule } from '../rule.js';
 import { assumedNote, directiveText, insertIntoLevel, judgedRoutes, onceReporter, where } from './helpers.js';
 
+// spec: proxies.md §3.1 ([E] N2b vs N2c, N4), the inheritance facts below the table, and §9 (NGINX-INHERIT-LOST)
 export const nginxInheritLost: Rule = {
 	id: 'nginx/inherit-lost',
 	category: 'impersonation',
@@ -19,7 +20,7 @@ signed-in user can become another. The finding's related information points at t
 header once with headers-more \`more_clear_input_headers H;\` at server level, which is not subject to this
 inheritance.
 
-Rests on proxies.md §3.1 ([E] N2b vs N2c, N4), the inheritance facts below the table, and §9 (NGINX-INHERIT-LOST).`,
+See [nginx: \`proxy_set_header\`](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
 	check({ deployment, report }) {
 		const once = onceReporter(report);

@@ -3,6 +3,7 @@ import type { Fix } from '../../findings.js';
 import type { Rule } from '../rule.js';
 import { argLocation, assumedNote, judgedRoutes, onceReporter, where } from './helpers.js';
 
+// spec: proxies.md §3.1 ([E] N2d, N3c) and §9 (NGINX-PASSTHRU-VAR)
 export const nginxPassthruVar: Rule = {
 	id: 'nginx/passthru-var',
 	category: 'impersonation',
@@ -17,7 +18,7 @@ holds for any value built from \`$http_*\`, \`$cookie_*\` or \`$arg_*\`, directl
 \`$upstream_http_x_authentik_username\`) and \`proxy_set_header Remote-User $user;\`. The quick fix is offered when such
 a captured variable is already in effect.
 
-Rests on proxies.md §3.1 ([E] N2d, N3c) and §9 (NGINX-PASSTHRU-VAR).`,
+See [nginx: \`proxy_set_header\`](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
 	check({ deployment, report }) {
 		const once = onceReporter(report);

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { argLocation, assumedNote, judgedRoutes, onceReporter, where } from './helpers.js';
 
+// spec: proxies.md §3.1 ([E] N2e) and §9 (NGINX-REMOTE-USER-VAR)
 export const nginxRemoteUserVar: Rule = {
 	id: 'nginx/remote-user-var',
 	category: 'impersonation',
@@ -14,7 +15,7 @@ so \`curl -u admin:anything\` makes \`proxy_set_header Remote-User $remote_user;
 **Fix:** use \`$remote_user\` only where \`auth_basic\` with \`auth_basic_user_file\` is in force; with an auth service,
 capture its answer with \`auth_request_set\` instead.
 
-Rests on proxies.md §3.1 ([E] N2e) and §9 (NGINX-REMOTE-USER-VAR).`,
+See [nginx: \`$remote_user\`](https://nginx.org/en/docs/http/ngx_http_core_module.html#var_remote_user) and [nginx: \`auth_request\`](https://nginx.org/en/docs/http/ngx_http_auth_request_module.html).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
 	check({ deployment, report }) {
 		const once = onceReporter(report);

@@ -3,6 +3,7 @@ import { headerVariable, underscoreDirectives } from '../../proxies/nginx/index.
 import type { Rule } from '../rule.js';
 import { judgedRoutes } from './helpers.js';
 
+// spec: proxies.md §3.1 ([E] N1g, N3a, N3b, N3c) and §9 (NGINX-UNDERSCORES)
 export const nginxUnderscores: Rule = {
 	id: 'nginx/underscores',
 	category: 'hardening',
@@ -17,7 +18,7 @@ from \`$http_*\`.
 
 **Fix:** keep the defaults (\`underscores_in_headers off; ignore_invalid_headers on;\`), or strip both spellings.
 
-Rests on proxies.md §3.1 ([E] N1g, N3a, N3b, N3c) and §9 (NGINX-UNDERSCORES).`,
+See [nginx: \`underscores_in_headers\`](https://nginx.org/en/docs/http/ngx_http_core_module.html#underscores_in_headers).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
 	check({ deployment, report }) {
 		const found = new Map<Directive, { header: string; withHttpVar: boolean }>();

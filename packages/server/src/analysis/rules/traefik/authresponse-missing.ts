@@ -6,6 +6,9 @@ import type { Rule } from '../rule.js';
 import { appendToList, insertLabels, insertSiblingLine } from './fixes.js';
 import { allRoutes, exposure, notLiveClause, spoofing, spoofRelated } from './helpers.js';
 
+// spec: proxies.md §4.1 (`pkg/middlewares/auth/forward.go` ~L313–340: `req.Header.Del` for each listed name, then
+//   the regex pass; the code comment says other client headers pass unchanged), §0 and §9
+//   (TRAEFIK-AUTHRESP-MISSING)
 export const traefikAuthresponseMissing: Rule = {
 	id: 'traefik/authresponse-missing',
 	category: 'impersonation',
@@ -23,8 +26,7 @@ The regex is matched against the canonical header name (\`Remote-User\`) and par
 **Fix:** add the user header to \`authResponseHeaders\` (the quick fix does, in the form the file uses), or put a
 strip middleware before forwardAuth.
 
-Rests on proxies.md §4.1 (\`pkg/middlewares/auth/forward.go\` ~L313–340: \`req.Header.Del\` for each listed name, then
-the regex pass; the code comment says other client headers pass unchanged), §0 and §9 (TRAEFIK-AUTHRESP-MISSING).`,
+See [Traefik: ForwardAuth](https://doc.traefik.io/traefik/middlewares/http/forwardauth/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();

@@ -5,6 +5,10 @@ import type { Rule } from '../rule.js';
 import { appendToList, insertLabels } from './fixes.js';
 import { allRoutes, entryPointClause, exposure, notLiveClause, routerLabel, spoofing, spoofRelated, takes } from './helpers.js';
 
+// spec: proxies.md §4.2 (`pkg/middlewares/headers/header.go` `modifyCustomRequestHeaders`: an empty value is
+//   `req.Header.Del`; `forwarded_header.go` `XHeadersSet` manages only X-Forwarded-* / X-Real-Ip), §4.1
+//   (`pkg/middlewares/auth/forward.go`: only forwardAuth replaces listed headers), §4.3 (labels), §4.4 (which
+//   router takes a request), §0 (Navidrome's sink) and §9 (TRAEFIK-BYPASS-NOSTRIP)
 export const traefikBypassNostrip: Rule = {
 	id: 'traefik/bypass-nostrip',
 	category: 'impersonation',
@@ -30,12 +34,7 @@ exposed container without router labels (rule \`Host(\`<service>-<project>\`)\`,
 header; compose's null value \`Remote-User:\` is \`""\` too) and add it to the router's \`middlewares\`. The quick fix
 does exactly that for label-defined routers, reusing an existing strip middleware when there is one.
 
-Rests on proxies.md §4.2 (\`pkg/middlewares/headers/header.go\` \`modifyCustomRequestHeaders\`: an empty value is
-\`req.Header.Del\`; \`forwarded_header.go\` \`XHeadersSet\` manages only X-Forwarded-* / X-Real-Ip), §4.1
-(\`pkg/middlewares/auth/forward.go\`: only forwardAuth replaces listed headers), §4.3 (labels), §4.4 (which router
-takes a request), §0 (Navidrome's sink) and §9 (TRAEFIK-BYPASS-NOSTRIP). A basicAuth or digestAuth step does not help:
-it sets only its \`headerField\` (\`pkg/middlewares/auth/basic_auth.go\`), so any user with a password still picks the
-user header.`,
+See [Traefik: Headers](https://doc.traefik.io/traefik/middlewares/http/headers/), [Traefik: ForwardAuth](https://doc.traefik.io/traefik/middlewares/http/forwardauth/) and [Traefik: router priority](https://doc.traefik.io/traefik/routing/routers/#priority). A basicAuth or digestAuth step does not help: it sets only its \`headerField\`, so any user with a password still picks the user header.`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
 	check({ deployment, report }) {
 		for (const { model, route } of allRoutes(deployment)) {

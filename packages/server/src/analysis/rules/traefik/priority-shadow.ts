@@ -3,6 +3,8 @@ import { describePaths } from '../../proxies/traefik/index.js';
 import { allRoutes } from './helpers.js';
 import { describe, protectedOn } from './priority.js';
 
+// spec: proxies.md §4.4 (`pkg/muxer/http/mux.go`: sorted by priority, first match wins; the "explicit priority on
+//   the protected router silently disables the bypass" trap) and §9 (TRAEFIK-PRIORITY)
 export const traefikPriorityShadow: Rule = {
 	id: 'traefik/priority-shadow',
 	category: 'broken',
@@ -16,8 +18,7 @@ broken.
 
 **Fix:** remove the explicit priority, or give the public router a higher one.
 
-Rests on proxies.md §4.4 (\`pkg/muxer/http/mux.go\`: sorted by priority, first match wins; the "explicit priority on the
-protected router silently disables the bypass" trap) and §9 (TRAEFIK-PRIORITY).`,
+See [Traefik: router priority](https://doc.traefik.io/traefik/routing/routers/#priority).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();

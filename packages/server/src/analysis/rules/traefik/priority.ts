@@ -4,6 +4,8 @@ import { describePaths, winners, type NavidromeRoute, type TraefikModel, type Tr
 import type { Rule } from '../rule.js';
 import { allRoutes, isPublicPath } from './helpers.js';
 
+// spec: proxies.md §4.4 (`pkg/muxer/http/mux.go` `GetRulePriority` = `len(rule)`; routes sorted by priority, first
+//   match wins; `priority: 0` means the rule length), §0 (paths the docs exempt) and §9 (TRAEFIK-PRIORITY)
 export const traefikPriority: Rule = {
 	id: 'traefik/priority',
 	category: 'exposure',
@@ -22,8 +24,7 @@ reports requests a protected router matches but the public one takes for certain
 **Fix:** keep public rules to \`/share/\` and \`/rest/\` (\`PathPrefix(\`/share/\`) || PathPrefix(\`/rest/\`)\` with the
 same \`Host\`), and drop explicit priorities or set them deliberately.
 
-Rests on proxies.md §4.4 (\`pkg/muxer/http/mux.go\` \`GetRulePriority\` = \`len(rule)\`; routes sorted by priority,
-first match wins; \`priority: 0\` means the rule length), §0 (paths the docs exempt) and §9 (TRAEFIK-PRIORITY).`,
+See [Traefik: router priority](https://doc.traefik.io/traefik/routing/routers/#priority).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();

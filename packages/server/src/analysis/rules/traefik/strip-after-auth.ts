@@ -5,6 +5,9 @@ import type { Rule } from '../rule.js';
 import { reorderList } from './fixes.js';
 import { allRoutes, entryPointClause } from './helpers.js';
 
+// spec: proxies.md §4.2 ("Middlewares are applied in the order they are declared"; entrypoint middlewares are
+//   prepended; `header.go` `modifyCustomRequestHeaders` deletes on an empty value), §4.1 (`forward.go` sets the
+//   listed headers) and §9 (TRAEFIK-STRIP-AFTER-AUTH)
 export const traefikStripAfterAuth: Rule = {
 	id: 'traefik/strip-after-auth',
 	category: 'broken',
@@ -20,9 +23,7 @@ Reported when external auth is configured for the Navidrome instance the router 
 **Fix:** list the strip before forwardAuth (the quick fix reorders the router's \`middlewares\` when both are in it),
 or attach it to the entrypoint, whose middlewares run first.
 
-Rests on proxies.md §4.2 ("Middlewares are applied in the order they are declared"; entrypoint middlewares are
-prepended; \`header.go\` \`modifyCustomRequestHeaders\` deletes on an empty value), §4.1 (\`forward.go\` sets the
-listed headers) and §9 (TRAEFIK-STRIP-AFTER-AUTH).`,
+See [Traefik: Headers](https://doc.traefik.io/traefik/middlewares/http/headers/) and [Traefik: ForwardAuth](https://doc.traefik.io/traefik/middlewares/http/forwardauth/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();

@@ -5,6 +5,9 @@ import type { TraefikModel } from '../../proxies/traefik/index.js';
 import type { Rule } from '../rule.js';
 import { allRoutes } from './helpers.js';
 
+// spec: proxies.md §4.1 (`pkg/middlewares/auth/forward.go` `writeHeader`, L428–475), §4.2
+//   (`pkg/middlewares/forwardedheaders/forwarded_header.go`: untrusted peers' X-Forwarded-* headers, including
+//   `X-Forwarded-Uri`, are deleted unless `insecure`) and §9 (TRAEFIK-TRUSTFWD)
 export const traefikTrustforward: Rule = {
 	id: 'traefik/trustforward',
 	category: 'exposure',
@@ -26,9 +29,7 @@ are not reported either: whether they hold only your upstream proxies cannot be 
 **Fix:** set \`forwardedHeaders.trustedIPs\` to the addresses of the proxies in front of Traefik (and drop
 \`insecure\`), or set \`trustForwardHeader: false\` (Traefik then computes the X-Forwarded-* values itself).
 
-Rests on proxies.md §4.1 (\`pkg/middlewares/auth/forward.go\` \`writeHeader\`, L428–475), §4.2
-(\`pkg/middlewares/forwardedheaders/forwarded_header.go\`: untrusted peers' X-Forwarded-* headers, including
-\`X-Forwarded-Uri\`, are deleted unless \`insecure\`) and §9 (TRAEFIK-TRUSTFWD).`,
+See [Traefik: ForwardAuth](https://doc.traefik.io/traefik/middlewares/http/forwardauth/).`,
 	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();
