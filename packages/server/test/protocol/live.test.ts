@@ -55,6 +55,9 @@ describe('live diagnostics over LSP', () => {
 			lsp = await start({ folders: [folder.root], capabilities: pullCapabilities, server: { debounceMs: 2000 } });
 			const uri = folder.uri('compose.yaml');
 			await open(lsp, uri, composeOf('172.18.0.5/32'));
+			// A first pull proves the open was handled and analysed: whenIdle alone may run before the notification
+			// arrives, and a change landing during the folder's first analysis is analysed at once by its rerun.
+			assert.notEqual(await pullLikeVsCode(lsp, uri), 'gave up');
 			await lsp.server.whenIdle();
 			await change(lsp, uri, composeOf('0.0.0.0/0'), 2);
 			// The pull waits for the debounced analysis; the next keystroke cancels it, as VS Code does.
