@@ -3,7 +3,7 @@ The analysis engine: text in, findings out. `Analyzer` keeps parse results betwe
 and of every file its parse read) and, per rule, the findings of the last run (keyed by the texts of the file kinds the
 rule reads), so re-analysing after one edit re-parses one file and re-runs only the rules that edit can affect.
 */
-import { capFindingsPerFile, type Finding, type Report, type Severity } from './findings.js';
+import { capFindingsPerFile, type Category, type Finding, type Report, type Severity } from './findings.js';
 import { detectFileKind, type FileKind, type ReadProblem, type SourceFile, type WorkspaceView } from './files.js';
 import { formatHandlers } from './formats/index.js';
 import type { ParseContext, ParseOutput } from './formats/handler.js';
@@ -30,6 +30,9 @@ export type AnalysisResult = {
 	findings: Finding[];
 	deployment: Deployment;
 };
+
+/** Categories whose findings rest on what Navidrome does, so they name an assumed instance's assumptions. */
+const assumedCategories = new Set<Category>(['impersonation', 'broken', 'exposure']);
 
 /** Stands for a file that could not be read, in cache keys. */
 const missingText = '\u0004';
@@ -174,8 +177,11 @@ export class Analyzer {
 	private runRule(rule: Rule, deployment: Deployment, readText: (path: string) => string | undefined, secrets: readonly Secret[]): Finding[] {
 		const findings: Finding[] = [];
 		const suppressions = new Map<string, Suppressions>();
-		const report = (report: Report): void => {
-			const finding = this.toFinding(rule, scrubReport(report, secrets, `${rule.summary} (details hidden: they would show a secret value)`), readText, suppressions);
+		// Verdicts about a Navidrome that is assumed, not seen, say what was assumed.
+		const assumed = assumedCategories.has(rule.category) ? deployment.navidromes.find((instance) => instance.assumed)?.assumed : undefined;
+		const report = (given: Report): void => {
+			const stated = assumed ? { ...given, message: `${given.message} (${assumed}.)` } : given;
+			const finding = this.toFinding(rule, scrubReport(stated, secrets, `${rule.summary} (details hidden: they would show a secret value)`), readText, suppressions);
 			if (finding) findings.push(finding);
 		};
 		try {

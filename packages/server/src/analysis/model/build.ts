@@ -7,7 +7,9 @@ import { parseDotenv, type DotenvFile } from '../formats/dotenv/parse.js';
 import type { ParseContext } from '../formats/handler.js';
 import { proxyAdapters } from '../proxies/index.js';
 import type { Deployment, ParsedFile } from './deployment.js';
-import { findNavidromes } from './navidrome.js';
+import { assumedNavidrome, findNavidromes } from './navidrome.js';
+
+const proxyKinds = new Set(['caddyfile', 'nginx', 'traefik']);
 
 export function buildDeployment(files: Map<string, ParsedFile>, context: ParseContext): Deployment {
 	const composeFiles: ComposeFile[] = [];
@@ -42,6 +44,8 @@ export function buildDeployment(files: Map<string, ParsedFile>, context: ParseCo
 		routes: [],
 		options: context.options,
 	};
+	// A proxy config with no Navidrome in view is judged under stated assumptions, never passed in silence.
+	if (deployment.navidromes.length === 0 && [...files.values()].some((file) => proxyKinds.has(file.kind))) deployment.navidromes.push(assumedNavidrome(context.options));
 	for (const adapter of proxyAdapters) adapter(deployment, context);
 	return deployment;
 }

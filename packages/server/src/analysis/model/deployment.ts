@@ -46,6 +46,11 @@ export type NavidromeInstance = {
 	networks: string[];
 	/** The intended TrustedSources, compiled against the intended Address. */
 	trust: TrustedSourcesMatcher;
+	/**
+	Set when no Navidrome configuration is in view and a proxy route is judged anyway: what was assumed, in words
+	findings repeat. Such an instance has no file of its own; it reaches any upstream that looks like Navidrome.
+	*/
+	assumed?: string;
 };
 
 /** What happens to the user header on the way from the client to Navidrome along one route. */

@@ -46,6 +46,19 @@ export function findNavidromes(inputs: NavidromeInputs): NavidromeInstance[] {
 	return instances;
 }
 
+/** What an assumed instance takes for granted (issue 13: a proxy config alone is judged, never silently passed). */
+export const assumedNavidromeText =
+	'No Navidrome configuration is in view, so this assumes external auth is on, Navidrome trusts this proxy, and the user header is Remote-User';
+
+/**
+The Navidrome a lone proxy config fronts, when none is in view: the newest release with external auth on and every
+peer trusted (the proxy among them), so that every route rule judges the proxy as if the rest were set up as documented.
+*/
+export function assumedNavidrome(options: AnalysisOptions): NavidromeInstance {
+	const instance = buildInstance(undefined, undefined, undefined, { composeFiles: [], dotenv: () => undefined, tomlFiles: [], readToml: () => undefined, options }, { ND_EXTAUTH_TRUSTEDSOURCES: '0.0.0.0/0,::/0' });
+	return { ...instance, id: 'navidrome (assumed)', assumed: assumedNavidromeText };
+}
+
 /** A navidrome.toml reaches the container through a bind mount of the file or of its folder. */
 function findLinkedToml(service: ComposeService, inputs: NavidromeInputs): TomlSource | undefined {
 	const configFile = service.environment.find((entry) => entry.key === 'ND_CONFIGFILE')?.value;
@@ -66,14 +79,14 @@ function findLinkedToml(service: ComposeService, inputs: NavidromeInputs): TomlS
 	return undefined;
 }
 
-function buildInstance(compose: ComposeFile | undefined, service: ComposeService | undefined, toml: TomlSource | undefined, inputs: NavidromeInputs): NavidromeInstance {
+function buildInstance(compose: ComposeFile | undefined, service: ComposeService | undefined, toml: TomlSource | undefined, inputs: NavidromeInputs, assumedEnv: Record<string, string> = {}): NavidromeInstance {
 	const env = new Map<string, { value: string; site: ValueSite }>();
 	if (compose && service) collectEnvironment(compose, service, inputs, env);
 	const tagVersion = parseVersion(service?.image?.tag);
 	const optionVersion = parseVersion(inputs.options.navidromeVersion);
 	const version = tagVersion ?? optionVersion;
 	const versionSource = tagVersion ? 'image' : optionVersion ? 'option' : 'assumed';
-	const envRecord: Record<string, string> = {};
+	const envRecord: Record<string, string> = { ...assumedEnv };
 	for (const [name, { value }] of env) envRecord[name] = value;
 	const settings = resolveSettings({ env: envRecord, toml: toml?.text, navidromeVersion: version ? version.join('.') : undefined });
 	// The newest release resolves like an unknown version, so one resolution serves both.
@@ -84,7 +97,7 @@ function buildInstance(compose: ComposeFile | undefined, service: ComposeService
 	const publishedPorts = service ? service.ports.filter((p) => portCovers(p.target, port)) : [];
 	const imageLocation = compose && service?.image ? imageTagLocation(compose.path, service) : undefined;
 	return {
-		id: service?.name ?? toml!.path,
+		id: service?.name ?? toml?.path ?? 'navidrome',
 		service,
 		compose,
 		tomlFile: toml?.path,

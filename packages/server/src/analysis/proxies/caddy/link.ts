@@ -80,6 +80,9 @@ const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::',
 /** The Navidrome instance an upstream reaches, if the model can tell. */
 export function resolveUpstream(address: UpstreamAddress, deployment: Deployment, caddyService: ServiceRef | undefined): NavidromeInstance | undefined {
 	const instances = deployment.navidromes;
+	// The assumed Navidrome (none in view) is behind any upstream that looks like one: `navidrome…` or port 4533.
+	const assumed = instances.find((instance) => instance.assumed);
+	if (assumed) return looksLikeNavidrome(address) ? assumed : undefined;
 	const byName = (instance: NavidromeInstance): boolean =>
 		instance.service !== undefined && (instance.service.name.toLowerCase() === address.host || instance.service.containerName?.toLowerCase() === address.host);
 	if (caddyService) {
@@ -99,4 +102,9 @@ export function resolveUpstream(address: UpstreamAddress, deployment: Deployment
 		return candidates.length === 1 ? candidates[0] : undefined;
 	}
 	return undefined;
+}
+
+/** An upstream that names Navidrome or its default port (4533). */
+export function looksLikeNavidrome(address: UpstreamAddress): boolean {
+	return address.host.includes('navidrome') || address.port === 4533;
 }
