@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
 import { replaceSection } from './markdown.js';
+import { composeOfLines } from './compose-fixture.js';
 
 const root = join(import.meta.dirname, '..');
 const option = (name: string): string | undefined => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -34,34 +35,6 @@ function quantile(values: number[], q: number): number {
 }
 
 /** The same file as bench/lsp.bench.ts (keep them alike so the in-process and stdio figures compare). */
-function composeOfLines(lines: number): string {
-	const out = [
-		'services:',
-		'  navidrome:',
-		'    image: deluan/navidrome:0.60.0',
-		'    environment:',
-		'      ND_EXTAUTH_TRUSTEDSOURCES: 172.30.0.2,10.0.0.0/8',
-		'      ND_EXTAUTH_USERHEADER: Remote-User',
-		'    networks:',
-		'      - proxy',
-	];
-	for (let i = 0; out.length < lines - 5; i++) {
-		out.push(
-			`  app-${i}:`,
-			`    image: example/app-${i}:1.${i % 10}`,
-			'    restart: unless-stopped',
-			'    environment:',
-			`      APP_URL: "https://app-${i}.example.com/"`,
-			`      OTHER_${i}: value-${i}`,
-			...(i % 4 === 0 ? ['    labels:', `      - traefik.http.routers.app-${i}.rule=Host(\`app-${i}.example.com\`)`] : []),
-			'    networks:',
-			'      - proxy',
-		);
-	}
-	out.push('networks:', '  proxy:', '    ipam:', '      config:', '        - subnet: 172.30.0.0/16');
-	return `${out.join('\n')}\n`;
-}
-
 type Message = { id?: number; method?: string; params?: { uri?: string; version?: number; diagnostics?: unknown[] }; result?: unknown; error?: unknown };
 
 /** A minimal LSP client over the child's stdio: Content-Length frames out, frames parsed in as they arrive. */
