@@ -4,6 +4,7 @@ import { parseRuleLevel } from '../analysis/findings.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
 import { parseCaddyVersion } from '../analysis/proxies/caddy/version.js';
 import { parseSimulateArguments, type SimulateCliArguments } from './simulate.js';
+import { splitFlag } from './flags.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 const outputFormats: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
@@ -69,7 +70,7 @@ export function parseArguments(argv: readonly string[], knownRules: readonly str
 	const options: AnalysisOptions = {};
 	for (let i = 1; i < argv.length; i++) {
 		const argument = argv[i]!;
-		const [flag, inline] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+		const [flag, inline] = splitFlag(argument);
 		const value = (): string | undefined => inline ?? argv[++i];
 		switch (flag) {
 			case '-h':

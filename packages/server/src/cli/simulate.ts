@@ -5,6 +5,7 @@ same analysis `check` makes; the exit status is 0 whatever Navidrome would decid
 import type { AnalysisResult } from '../analysis/engine.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
 import type { CliArguments } from './args.js';
+import { splitFlag } from './flags.js';
 import { formatTraceText, simulate, type SimulatedRequest, type SimulationTrace } from '../features/simulate.js';
 import { escapeControls } from './format-text.js';
 
@@ -61,7 +62,7 @@ export function parseSimulateArguments(argv: readonly string[], parseCommon: (re
 	let help = false;
 	for (let i = 0; i < argv.length; i++) {
 		const argument = argv[i]!;
-		const [flag, inline] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+		const [flag, inline] = splitFlag(argument);
 		const value = (): string | undefined => inline ?? argv[++i];
 		switch (flag) {
 			case '-h':
