@@ -80,7 +80,12 @@ export function renderRulePages(): Map<string, string> {
 	const rows = rules.map((rule) => `| [\`${rule.id}\`](${fileName(rule.id)}) | ${rule.category} | ${rule.severity} | ${rule.summary.replaceAll('|', '\\|')} |`);
 	pages.set('README.md', `# Rules\n\nGenerated from the rule registry by \`scripts/rule-docs.ts\`; do not edit by hand.\n\n| rule | category | default severity | summary |\n|---|---|---|---|\n${rows.join('\n')}\n`);
 	for (const rule of rules) {
-		pages.set(fileName(rule.id), `# \`${rule.id}\`\n\n- **Category:** ${rule.category}\n- **Default severity:** ${rule.severity}\n- **Reads:** ${rule.inputs.join(', ')}\n\n${rule.summary}\n\n${rule.docs.trim()}\n${renderExample(rule.id)}`);
+		const formerly = rule.aliases?.length ? `- **Formerly:** ${rule.aliases.map((alias) => `\`${alias}\``).join(', ')} (still accepted in suppression comments and settings)\n` : '';
+		pages.set(fileName(rule.id), `# \`${rule.id}\`\n\n- **Category:** ${rule.category}\n- **Default severity:** ${rule.severity}\n${formerly}- **Reads:** ${rule.inputs.join(', ')}\n\n${rule.summary}\n\n${rule.docs.trim()}\n${renderExample(rule.id)}`);
+		// Links written before rules were merged by cause (old diagnostics, bookmarks) land on a page that forwards.
+		for (const alias of rule.aliases ?? []) {
+			pages.set(fileName(alias), `# \`${alias}\`\n\nThis rule is now part of [\`${rule.id}\`](${fileName(rule.id)}): ${rule.summary}\n\nSuppression comments and settings that name \`${alias}\` keep working.\n`);
+		}
 	}
 	return pages;
 }

@@ -21,6 +21,8 @@ await build({
 	format: 'cjs',
 	target: 'node20',
 	external: ['vscode'],
+	// `@navidrome-extauth/server/shared` is exported as TypeScript source only (the `source` condition).
+	conditions: ['source'],
 	sourcemap: false,
 	minify: true,
 	legalComments: 'none',

@@ -5,12 +5,13 @@ Starts the bundled language server (dist/server.js) over Node IPC and wires VS C
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { serverCommands } from './command-ids.js';
-import { isOwnSection, section, toServerSettings, type ServerSettings } from './config.js';
+import { serverCommands, settingsSection, type InitializationOptions } from '@navidrome-extauth/server/shared';
+import { isOwnSection, section, toServerSettings } from './config.js';
 import { documentSelector } from './selectors.js';
 import { createTraceChannel } from './trace-channel.js';
 
-export const clientId = 'navidrome-extauth';
+/** The settings prefix: vscode-languageclient reads `<clientId>.trace.server` itself. */
+export const clientId = settingsSection;
 export const clientName = 'Navidrome ExtAuth';
 
 /** The YAML extension whose diagnostics include YAML syntax errors on compose files. */
@@ -25,7 +26,7 @@ export function yamlSyntaxReportedByClient(): boolean {
 What the server reads: our settings, whether VS Code reports YAML syntax errors itself, and that this client shows
 command results itself (so the server sends no showMessage/showDocument for them, as it does for Neovim).
 */
-function serverSettings(raw: unknown): ServerSettings & { yamlSyntaxReportedByClient: boolean; commandResultsShownByClient: true } {
+function serverSettings(raw: unknown): InitializationOptions {
 	return { ...toServerSettings(raw), yamlSyntaxReportedByClient: yamlSyntaxReportedByClient(), commandResultsShownByClient: true };
 }
 

@@ -5,7 +5,7 @@ shows the answer without a webview: an information message, the output channel a
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { paletteCommands, serverCommands } from './command-ids.js';
+import { paletteCommands, serverCommands, type RouteSummaryResult, type ServerCommand, type ServerCommandArguments } from '@navidrome-extauth/server/shared';
 import { ruleInfos } from './generated/rules.js';
 import {
 	asRuleDocumentation,
@@ -28,7 +28,8 @@ export type CommandContext = {
 	isChecked: (document: vscode.TextDocument) => boolean;
 };
 
-async function executeOnServer(context: CommandContext, command: string, args: unknown): Promise<unknown> {
+/** Runs a server command; the result stays `unknown` (an older or newer server may answer another shape; render.ts reads it defensively). */
+async function executeOnServer<C extends ServerCommand>(context: CommandContext, command: C, args: ServerCommandArguments[C]): Promise<unknown> {
 	const client = context.client();
 	if (!client || !client.isRunning()) throw new Error('The Navidrome ExtAuth language server is not running. See the output channel.');
 	return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] });
@@ -55,7 +56,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** A route the server lists in `simulation.available`, with the address Navidrome sees on it. */
-type AvailableRoute = { id: string; route: string; requests: string; peer: { address: string; guess: boolean; detail: string } };
+type AvailableRoute = Pick<RouteSummaryResult, 'id' | 'route' | 'requests' | 'peer'>;
 
 function availableRoutes(raw: unknown): AvailableRoute[] {
 	const simulation = isRecord(raw) && isRecord(raw.simulation) ? raw.simulation : undefined;

@@ -3,21 +3,14 @@ The extension's settings and how they reach the language server. Pure: the clien
 `workspace.getConfiguration` returns, and this module turns it into the exact shape the server reads, dropping values
 the settings schema would reject (a hand-edited settings.json can hold anything).
 */
-export const section = 'navidrome-extauth';
+import { allowReadLimits, settingsSection, traceLevels, type RuleLevel, type SettingsSection, type TraceLevel } from '@navidrome-extauth/server/shared';
 
-export type RuleLevel = 'off' | 'error' | 'warning' | 'info';
-export type TraceLevel = 'off' | 'messages' | 'verbose';
+export const section = settingsSection;
+
+export type { RuleLevel, TraceLevel };
 
 /** What the server reads from `workspace/configuration` (section `navidrome-extauth`) and initializationOptions. */
-export type ServerSettings = {
-	enable: boolean;
-	rules: Record<string, RuleLevel>;
-	navidromeVersion?: string;
-	caddyVersion?: string;
-	/** Absolute folders outside the workspace whose files includes and imports may read (the read boundary). */
-	allowRead?: string[];
-	trace: { server: TraceLevel };
-};
+export type ServerSettings = SettingsSection;
 
 export const defaultSettings: ServerSettings = { enable: true, rules: {}, trace: { server: 'off' } };
 
@@ -63,11 +56,11 @@ export function normalizeRules(value: unknown): Record<string, RuleLevel> {
 /** Absolute paths only, at most 100, each under 4 KiB; anything else is dropped. */
 export function normalizeAllowRead(value: unknown): string[] {
 	if (!Array.isArray(value)) return [];
-	return value.filter((entry): entry is string => typeof entry === 'string' && entry.startsWith('/') && entry.length < 4096).slice(0, 100);
+	return value.filter((entry): entry is string => typeof entry === 'string' && entry.startsWith('/') && entry.length < allowReadLimits.pathLength).slice(0, allowReadLimits.entries);
 }
 
 function normalizeTrace(value: unknown): TraceLevel {
-	return value === 'messages' || value === 'verbose' ? value : 'off';
+	return (traceLevels as readonly unknown[]).includes(value) ? (value as TraceLevel) : 'off';
 }
 
 /** Maps the raw value of the `navidrome-extauth` section to the server's settings. Never throws. */

@@ -2,11 +2,12 @@
 Turns the server's command results into the markdown and messages the extension shows. Pure and defensive: a result
 of an unexpected shape (an older or newer server) still renders something readable instead of throwing.
 */
+import type { DecisionResult, RuleDocumentation as ServerRuleDocumentation } from '@navidrome-extauth/server/shared';
 
 export type SimulationInput = { peer: string; path: string; headerName: string; headerValue: string | undefined };
 
-/** `navidrome-extauth.simulateRequest`'s result (see the core's `decide`). */
-export type SimulationResult = { outcome: 'authenticated' | 'fallback'; username?: string; reason: string; explanation: string };
+/** `navidrome-extauth.simulateRequest`'s decision (see the core's `decide`). */
+export type SimulationResult = DecisionResult;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -120,7 +121,8 @@ export function effectiveSettingsMarkdown(result: unknown): string {
 	return ['# Effective settings', '', '```json', JSON.stringify(result ?? null, null, 2) ?? 'null', '```', ''].join('\n');
 }
 
-export type RuleDocumentation = { ruleId: string; markdown: string; url?: string };
+/** `navidrome-extauth.showRuleDocumentation`'s result; `url` may be missing from an older server. */
+export type RuleDocumentation = Omit<ServerRuleDocumentation, 'url'> & { url?: string };
 
 export function asRuleDocumentation(value: unknown): RuleDocumentation | undefined {
 	if (!isRecord(value) || typeof value.ruleId !== 'string' || typeof value.markdown !== 'string') return undefined;

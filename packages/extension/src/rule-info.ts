@@ -1,12 +1,5 @@
 /**
 What the extension knows about a rule without asking the server. The table itself is generated from the server's
-rule list (`src/generated/rules.ts`).
+rule list (`src/generated/rules.ts`); the shapes are the server's (`@navidrome-extauth/server/shared`).
 */
-export type Category = 'impersonation' | 'broken' | 'exposure' | 'ignored-setting' | 'deprecated' | 'syntax' | 'hardening';
-
-export type RuleInfo = {
-	id: string;
-	category: Category;
-	severity: 'error' | 'warning' | 'information' | 'hint';
-	summary: string;
-};
+export type { RuleCategory as Category, RuleInfo } from '@navidrome-extauth/server/shared';

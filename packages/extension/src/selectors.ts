@@ -3,7 +3,7 @@ Which documents the language server checks, per file kind of the engine (`packag
 Pure data: the client builds its document selector from it, and test/manifest.test.ts checks the
 manifest's activation events and language contributions against it.
 */
-import type { FileKind } from '../../server/src/analysis/files.js';
+import type { FileKind } from '@navidrome-extauth/server/shared';
 
 export type { FileKind };
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { detectFileKind } from '../../server/src/analysis/files.js';
 import type { FileKind } from '../../server/src/analysis/files.js';
 import { rules } from '../../server/src/analysis/rules/index.js';
-import { paletteCommands } from '../src/command-ids.js';
+import { paletteCommands } from '@navidrome-extauth/server/shared';
 import { ruleInfos } from '../src/generated/rules.js';
 import { documentSelector, filePatterns, languageIds, requiredActivationEvents } from '../src/selectors.js';
 import { globMatches } from './helpers/glob.js';

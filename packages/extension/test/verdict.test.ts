@@ -62,6 +62,22 @@ describe('verdict', () => {
 			assert.equal(describeCount('impersonation', 1), '1 impersonation risk');
 		});
 
+		it('should count a latent risk as latent, not as a live impersonation risk', () => {
+			const verdict = summarize([{ source, code: 'route/bypass-nostrip', severity: 2, data: { category: 'impersonation', latent: 'trust' } }]);
+			assert.equal(verdict.text, '$(info) ExtAuth: 1 latent risk (after an upgrade or trust change)');
+			assert.equal(verdict.counts.impersonation, undefined);
+			// The same finding live is an impersonation risk.
+			assert.equal(summarize([{ source, code: 'route/bypass-nostrip', severity: 0, data: { category: 'impersonation' } }]).text, '$(error) ExtAuth: 1 impersonation risk');
+		});
+
+		it("should take the finding's own category from the server over the rule's", () => {
+			const verdict = summarize([{ source, code: 'nd/published-port', severity: 0, data: { category: 'impersonation' } }]);
+			assert.equal(verdict.text, '$(error) ExtAuth: 1 impersonation risk');
+			// Without data (an older server) the rule's category stands; junk data is ignored.
+			assert.equal(summarize([{ source, code: 'nd/published-port', severity: 1 }]).text, '$(warning) ExtAuth: 1 exposure risk');
+			assert.equal(summarize([{ source, code: 'nd/published-port', severity: 1, data: { category: 'constructor' } }]).text, '$(warning) ExtAuth: 1 exposure risk');
+		});
+
 		it('should leave out hints, as the Problems view does', () => {
 			const verdict = summarize([{ source, code: ruleOf('deprecated'), severity: 3 }]);
 			assert.equal(verdict.total, 0);

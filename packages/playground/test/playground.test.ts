@@ -149,9 +149,9 @@ describe('playground', function () {
 			const files = await page.evaluate(() => (globalThis as unknown as Hooks).playground.files());
 			assert.deepEqual(files.map((file) => [file.name, file.text]), [['compose.yaml', docsCompose], ['Caddyfile', docsCaddyfile]]);
 
-			const finding = page.locator('.finding[data-rule="caddy/bypass-nostrip"]');
+			const finding = page.locator('.finding[data-rule="route/bypass-nostrip"]');
 			assert.equal(await finding.count(), 1);
-			assert.match((await finding.textContent()) ?? '', /Caddyfile:3:15: error \[caddy\/bypass-nostrip\] Requests to \/share\/\*, \/rest\/\* reach Navidrome/);
+			assert.match((await finding.textContent()) ?? '', /Caddyfile:3:15: error \[route\/bypass-nostrip\] Requests to \/share\/\*, \/rest\/\* reach Navidrome/);
 			await page.waitForSelector('.cm-editor[data-file="Caddyfile"] .cm-lintRange-error', { timeout: 10_000 });
 			// The rule's docs render from its markdown.
 			await finding.locator('button.docs-toggle').click();
@@ -159,7 +159,7 @@ describe('playground', function () {
 
 			await finding.locator('button.fix').first().click();
 			await waitForVerdict(page, impersonation, false);
-			assert.equal(await page.locator('.finding[data-rule="caddy/bypass-nostrip"]').count(), 0);
+			assert.equal(await page.locator('.finding[data-rule="route/bypass-nostrip"]').count(), 0);
 			assert.equal(await page.locator('.cm-editor[data-file="Caddyfile"] .cm-lintRange-error').count(), 0);
 			const fixed = await page.evaluate(() => (globalThis as unknown as Hooks).playground.files().find((file) => file.name === 'Caddyfile')?.text);
 			assert.match(fixed ?? '', /@public path \/share\/\* \/rest\/\*\n\trequest_header @public -Remote-User\n/);
@@ -254,7 +254,7 @@ describe('playground', function () {
 			assert.equal(await page.isVisible('#kind-label'), true);
 			await page.selectOption('#kind-picker', 'nginx');
 			await pasteInto(page, 'edge/site.conf', 'server {\n\tlisten 80;\n\tlocation / {\n\t\tproxy_pass http://navidrome:4533;\n\t}\n}\n');
-			await page.waitForSelector('.finding[data-rule="nginx/bypass-nostrip"]', { timeout: 15_000 });
+			await page.waitForSelector('.finding[data-rule="route/bypass-nostrip"]', { timeout: 15_000 });
 			await page.click('#tabs .tab:has-text("compose.yaml")');
 			assert.equal(await page.isVisible('#kind-label'), false);
 			await page.close();

@@ -21,11 +21,23 @@ function check(files: PlaygroundFile[]) {
 }
 
 describe('playground verdict', () => {
-	it('should name the bypassed paths of the docs Caddy layout', () => {
+	it('should name the bypassed paths of the docs Caddy layout (and count the placeholder risk of caddy:2.8.4)', () => {
 		const { verdict } = check(example('caddy-unsafe', ['.env', 'Caddyfile', 'compose.yaml', 'navidrome.toml']));
 		assert.equal(verdict.level, 'unsafe');
-		assert.equal(verdict.headline, 'Unsafe: anyone can log in as admin via /share/*, /rest/* (1 impersonation risk).');
+		assert.equal(verdict.headline, 'Unsafe: anyone can log in as admin via /share/*, /rest/* (2 impersonation risks).');
 		assert.equal(verdict.summary, '4 files checked: 1 error, 1 warning.');
+	});
+
+	it('should call a bypass behind a proxy Navidrome does not trust latent, not unsafe', () => {
+		const caddy = example('caddy-unsafe', ['Caddyfile', 'compose.yaml', 'navidrome.toml']);
+		const toml = caddy.find((file) => file.name === 'navidrome.toml')!;
+		assert.match(toml.text, /TrustedSources = "172\.31\.0\.10\/32"/);
+		// Navidrome trusts another address than Caddy's pinned one: the bypass only matters once the list covers Caddy.
+		const untrusted = caddy.map((file) => (file === toml ? { ...file, text: file.text.replace('172.31.0.10/32', '172.31.0.99/32') } : file));
+		const { verdict, result } = check(untrusted);
+		assert.ok(result.findings.some((finding) => finding.ruleId === 'route/bypass-nostrip' && finding.latent === 'trust' && finding.severity === 'information'));
+		assert.equal(verdict.level, 'broken');
+		assert.doesNotMatch(verdict.headline, /anyone can log in/);
 	});
 
 	it('should not call the safe Caddy example unsafe', () => {
@@ -35,12 +47,13 @@ describe('playground verdict', () => {
 	});
 
 	it('should read nginx includes from other tabs', () => {
-		const files = example('nginx-safe', ['compose.yaml', 'navidrome.toml', 'nginx/nginx.conf', 'nginx/conf.d/navidrome.conf', 'nginx/snippets/proxy.conf', 'nginx/snippets/authelia-location.conf', 'nginx/snippets/authelia-authrequest.conf']);
+		const files = example('nginx-safe', ['compose.yaml', '.env', 'navidrome.toml', 'nginx/nginx.conf', 'nginx/conf.d/navidrome.conf', 'nginx/snippets/proxy.conf', 'nginx/snippets/authelia-location.conf', 'nginx/snippets/authelia-authrequest.conf']);
 		assert.deepEqual(workspaceOf(files).listFiles('/deployment/nginx/snippets/*.conf'), ['/deployment/nginx/snippets/authelia-authrequest.conf', '/deployment/nginx/snippets/authelia-location.conf', '/deployment/nginx/snippets/proxy.conf']);
 		const { verdict, result } = check(files);
 		assert.equal(verdict.level === 'unsafe', false, result.findings.map((f) => f.message).join('\n'));
-		// Without the included snippets the location has no auth_request: the same deployment turns unsafe.
-		assert.equal(check(files.slice(0, 4)).verdict.level, 'unsafe');
+		// Without the included snippets the location has no auth_request: the same deployment turns unsafe (with .env,
+		// which pins the proxy's address the trust list names; without it the bypass is only latent).
+		assert.equal(check(files.slice(0, 5)).verdict.level, 'unsafe');
 	});
 
 	it('should end with the same count line as the CLI', () => {

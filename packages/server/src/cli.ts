@@ -4,8 +4,10 @@ import { readSync, realpathSync, statSync } from 'node:fs';
 import { relative as relativePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Analyzer, type AnalysisResult } from './analysis/engine.js';
-import { detectFileKind, dirname, type ReadProblem } from './analysis/files.js';
+import { guessFileKind, type SkippedFile } from './analysis/detect.js';
+import { dirname, type FileKind, type ReadProblem } from './analysis/files.js';
 import { rules } from './analysis/rules/index.js';
+import { coverageOf, nothingToJudge } from './analysis/verdict.js';
 import { exitCodes, parseArguments, usage, type CheckArguments } from './cli/args.js';
 import { createWriteBoundary, editableWorkspace, fixInMemory, writeFileAtomically, type EditableWorkspace } from './cli/fix.js';
 import { formatGithub } from './cli/format-github.js';
@@ -25,7 +27,7 @@ const version = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-d
 let outputFailed = false;
 
 function main(argv: string[]): number {
-	const args = parseArguments(argv, rules.map((rule) => rule.id));
+	const args = parseArguments(argv, rules.flatMap((rule) => [rule.id, ...(rule.aliases ?? [])]));
 	if (args.command === 'help') {
 		write(process.stdout, `${usage}\n`);
 		return exitCodes.clean;
@@ -48,7 +50,7 @@ function simulateCommand(args: SimulateCliArguments): number {
 		write(process.stdout, `${simulateUsage}\n`);
 		return exitCodes.clean;
 	}
-	const input = diskInput(args.paths, args.allowRead);
+	const input = diskInput(args.paths, args.allowRead, []);
 	if (typeof input === 'number') return input;
 	const result = new Analyzer().analyze({ files: input.files, workspace: input.workspace, options: args.options, unreadable: input.unreadable });
 	const output = runSimulate(result, args, relative);
@@ -61,8 +63,19 @@ function fail(message: string): number {
 	return exitCodes.usage;
 }
 
-/** What `check` analyses: files with their texts, the workspace they came from, and what could not be read. */
-type CheckInput = { roots: string[]; files: Array<{ path: string; text: string }>; workspace: EditableWorkspace; disk: NodeWorkspace; unreadable: DiscoveryProblem[]; stdinPath?: string };
+/**
+What `check` analyses: files with their texts and kinds, the workspace they came from, what could not be read, and
+files that look like configuration but are not read (`skipped`).
+*/
+type CheckInput = {
+	roots: string[];
+	files: Array<{ path: string; text: string; kind: FileKind }>;
+	workspace: EditableWorkspace;
+	disk: NodeWorkspace;
+	unreadable: DiscoveryProblem[];
+	skipped: SkippedFile[];
+	stdinPath?: string;
+};
 
 /** `check`: read the inputs, analyse (fixing first with `--fix`), print the report; returns the exit status. */
 function check(args: CheckArguments): number {
@@ -70,11 +83,12 @@ function check(args: CheckArguments): number {
 		const problem = statProblem(given);
 		if (problem) return fail(`--allow-read: cannot read '${escapeControls(given, 'path')}': ${problem}`);
 	}
-	const input = args.stdinFilename !== undefined ? stdinInput(args.stdinFilename, args.allowRead) : diskInput(args.paths, args.allowRead);
+	const input = args.stdinFilename !== undefined ? stdinInput(args.stdinFilename, args.allowRead, args.kinds) : diskInput(args.paths, args.allowRead, args.kinds);
 	if (typeof input === 'number') return input;
 	const { files, workspace, unreadable } = input;
 	const analyzer = new Analyzer();
-	const analyze = (): AnalysisResult => analyzer.analyze({ files: files.map((file) => ({ path: file.path, text: workspace.text(file.path) ?? file.text })), workspace, options: args.options, unreadable });
+	const analyze = (): AnalysisResult => analyzer.analyze({ files: files.map((file) => ({ path: file.path, text: workspace.text(file.path) ?? file.text, kind: file.kind })), workspace, options: args.options, unreadable });
+	if (args.errorOnEmpty && files.length === 0 && unreadable.length === 0) return fail(emptyMessage(args.paths, input.skipped));
 	let result: AnalysisResult;
 	const log: string[] = [];
 	let status: number = exitCodes.clean;
@@ -107,10 +121,11 @@ function check(args: CheckArguments): number {
 	const report = printsText ? process.stderr : process.stdout;
 	if (printsText) write(process.stdout, workspace.text(input.stdinPath!) ?? '');
 	if (log.length > 0) write(args.format === 'text' ? report : process.stderr, `${log.join('\n')}\n`);
-	if (args.format === 'json') write(report, escapeJsonControls(formatJson(result.files, result.findings, relative)));
-	else if (args.format === 'sarif') write(report, escapeJsonControls(formatSarif(result.findings, rules, relative, pathToFileURL(`${process.cwd()}/`).href, version)));
+	const coverage = coverageOf(result, input.skipped);
+	if (args.format === 'json') write(report, escapeJsonControls(formatJson(result.files, result.findings, relative, coverage)));
+	else if (args.format === 'sarif') write(report, escapeJsonControls(formatSarif(result.findings, rules, relative, pathToFileURL(`${process.cwd()}/`).href, version, coverage)));
 	else if (args.format === 'github') write(report, formatGithub(result.findings, relative));
-	else write(report, formatText(result.files.length, result.findings, relative, Boolean(report.isTTY) && !process.env.NO_COLOR));
+	else write(report, formatText(result.files.length, result.findings, relative, Boolean(report.isTTY) && !process.env.NO_COLOR, coverage));
 	if (status !== exitCodes.clean) return status;
 	return result.findings.some((finding) => finding.severity === 'error') ? exitCodes.errors : exitCodes.clean;
 }
@@ -142,8 +157,23 @@ function writeFixes(workspace: EditableWorkspace, disk: NodeWorkspace, mayWrite:
 	return failed;
 }
 
-/** The files under the paths given on the command line (directories searched), or an exit status. */
-function diskInput(givenPaths: string[], allowRead: string[]): CheckInput | number {
+/**
+Why `check` found nothing to judge (exit 2 unless `--no-error-on-empty`), as eslint says of patterns that match no
+file: the paths searched, and the files that look like configuration but were not read.
+*/
+function emptyMessage(paths: string[], skipped: SkippedFile[]): string {
+	const where = paths.map((path) => `'${escapeControls(path, 'path')}'`).join(', ');
+	const lines = skipped.map((file) => `\n  not read: ${escapeControls(relative(file.path), 'path')}: ${escapeControls(file.what)}`);
+	return `nothing to judge in ${where}: ${nothingToJudge}${lines.join('')}\n(--no-error-on-empty makes this exit 0; --kind <path>=<kind> reads a file as a kind)`;
+}
+
+/**
+The files under the paths given on the command line, or an exit status. Directories are searched by name and
+content (analysis/detect.ts); a named file is always read, as its `--kind`, else the best guess from its name,
+content and extension, and is listed as skipped when none tells. `--kind` paths inside a searched directory are read
+whatever discovery made of them.
+*/
+function diskInput(givenPaths: string[], allowRead: string[], kindOptions: CheckArguments['kinds']): CheckInput | number {
 	// A named file brings its folder: Compose reads the `.env` and `env_file`s beside it, Caddy and nginx their includes.
 	const roots = givenPaths.map((given) => {
 		const path = toEnginePath(given);
@@ -151,9 +181,13 @@ function diskInput(givenPaths: string[], allowRead: string[]): CheckInput | numb
 	});
 	const disk = createNodeWorkspace({ roots, allowRead: allowRead.map(toEnginePath) });
 	const workspace = editableWorkspace(disk);
+	const chosen = new Map(kindOptions.map((option) => [toEnginePath(option.path), option.kind]));
+	const kinds = new Map<string, FileKind>();
 	const paths: string[] = [];
 	const named = new Set<string>();
 	const unreadable: DiscoveryProblem[] = [];
+	const skipped: SkippedFile[] = [];
+	const searched: string[] = [];
 	for (const given of givenPaths) {
 		const enginePath = toEnginePath(given);
 		const shown = escapeControls(given, 'path');
@@ -166,47 +200,61 @@ function diskInput(givenPaths: string[], allowRead: string[]): CheckInput | numb
 		}
 		if (stats.isDirectory()) {
 			const problems: DiscoveryProblem[] = [];
-			paths.push(...discoverFiles(enginePath, [], 0, { roots, problems }));
+			paths.push(...discoverFiles(enginePath, [], 0, { roots, problems, readPrefix: (path) => disk.readPrefix(path), kinds, skipped }));
 			const top = problems.find((p) => p.path === enginePath);
 			if (top) return fail(problemText(top.problem, enginePath, given));
 			unreadable.push(...problems);
+			searched.push(enginePath);
 		} else if (!stats.isFile()) {
 			return fail(`cannot read '${shown}': ${stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : 'a device or special file'}, not a regular file`);
-		} else if (!detectFileKind(enginePath)) {
-			return fail(`'${shown}' is not a file kind this tool reads (compose, .env, navidrome.toml, Caddyfile, nginx, Traefik)`);
 		} else {
 			paths.push(enginePath);
 			named.add(enginePath);
 		}
 	}
-	const files: Array<{ path: string; text: string }> = [];
+	for (const [path, kind] of chosen) {
+		if (paths.includes(path)) continue;
+		const shown = escapeControls(relative(path), 'path');
+		if (!isRegularFile(path)) return fail(`--kind: cannot read '${shown}': ${statProblem(fromEnginePath(path)) ?? 'not a regular file'}`);
+		if (!searched.some((folder) => path.startsWith(folder === '/' ? '/' : `${folder}/`))) return fail(`--kind: '${shown}' is not among the paths checked; name it too`);
+		paths.push(path);
+		named.add(path);
+	}
+	const files: CheckInput['files'] = [];
 	for (const path of [...new Set(paths)].sort()) {
 		const text = workspace.readFile(path);
-		if (text !== undefined) {
-			files.push({ path, text });
+		if (text === undefined) {
+			const problem: ReadProblem = workspace.problem(path) ?? { reason: 'unreadable', message: `${path} could not be read (it may have been removed)` };
+			if (named.has(path)) return fail(problemText(problem, path, relative(path)));
+			unreadable.push({ path, problem });
 			continue;
 		}
-		const problem: ReadProblem = workspace.problem(path) ?? { reason: 'unreadable', message: `${path} could not be read (it may have been removed)` };
-		if (named.has(path)) return fail(problemText(problem, path, relative(path)));
-		unreadable.push({ path, problem });
+		const guess = chosen.has(path) ? { kind: chosen.get(path)! } : named.has(path) ? guessFileKind(path, text) : { kind: kinds.get(path) ?? guessFileKind(path, text)?.kind };
+		if (guess?.kind) files.push({ path, text, kind: guess.kind });
+		else if (named.has(path)) {
+			skipped.push({ path, ...(guess && 'skipped' in guess ? guess.skipped : { reason: 'unrecognised', what: 'named on the command line, but neither its name nor its content tells its kind (name it with --kind PATH=KIND)' }) });
+		}
 	}
-	const seen = new Set<string>();
-	return { roots, files, workspace, disk, unreadable: unreadable.filter((entry) => !seen.has(entry.path) && seen.add(entry.path)) };
+	const seen = new Set<string>(files.map((file) => file.path));
+	const once = <T extends { path: string }>(entry: T): boolean => !seen.has(entry.path) && Boolean(seen.add(entry.path));
+	return { roots, files, workspace, disk, unreadable: unreadable.filter(once), skipped: skipped.filter(once) };
 }
 
 /**
-Standard input, checked as if it were the file `name`: the kind comes from the name, and when `name` exists its folder
-is the root its includes are read from; otherwise nothing else is read (but `--allow-read` folders).
+Standard input, checked as if it were the file `name`: the kind comes from `--kind`, else the name, else the content
+(as for a named file); when `name` exists its folder is the root its includes are read from; otherwise nothing else
+is read (but `--allow-read` folders).
 */
-function stdinInput(name: string, allowRead: string[]): CheckInput | number {
+function stdinInput(name: string, allowRead: string[], kindOptions: CheckArguments['kinds']): CheckInput | number {
 	const path = toEnginePath(name);
 	const shown = escapeControls(name, 'path');
-	if (!detectFileKind(path)) return fail(`--stdin-filename: '${shown}' is not a file kind this tool reads (compose, .env, navidrome.toml, Caddyfile, nginx, Traefik)`);
 	const stdin = readStandardInput(maxFileSize);
 	if (typeof stdin !== 'string') return fail(`cannot read standard input: ${stdin.problem}`);
+	const kind = kindOptions.find((option) => toEnginePath(option.path) === path)?.kind ?? guessFileKind(path, stdin)?.kind;
+	if (!kind) return fail(`--stdin-filename: '${shown}' is not a file kind this tool reads (compose, .env, navidrome.toml, Caddyfile, nginx, Traefik), and its content does not tell; name it with --kind ${shown}=<kind>`);
 	const roots = isRegularFile(path) ? [dirname(path)] : [];
 	const disk = createNodeWorkspace({ roots, allowRead: allowRead.map(toEnginePath) });
-	return { roots, files: [{ path, text: stdin }], workspace: editableWorkspace(disk, [{ path, text: stdin }]), disk, unreadable: [], stdinPath: path };
+	return { roots, files: [{ path, text: stdin, kind }], workspace: editableWorkspace(disk, [{ path, text: stdin }]), disk, unreadable: [], skipped: [], stdinPath: path };
 }
 
 /** All of standard input as UTF-8, or why not; more than `limit` bytes is refused, as for files (read-boundary.ts). */

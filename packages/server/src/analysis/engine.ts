@@ -1,15 +1,18 @@
 /**
-The analysis engine: text in, findings out. `Analyzer` keeps parse results between runs (keyed by the text of the file
-and of every file its parse read) and, per rule, the findings of the last run (keyed by the texts of the file kinds the
-rule reads), so re-analysing after one edit re-parses one file and re-runs only the rules that edit can affect.
+The analysis engine: text in, findings out. It parses the files, builds the deployment model, runs the proxy adapters,
+then the rules. `Analyzer` keeps parse results between runs (keyed by the text of the file and of every file its parse
+read) and, per rule, the findings of the last run (keyed by the texts of the file kinds the rule reads and of every
+other file or listing any layer read), so re-analysing after one edit re-parses one file and re-runs only the rules
+that edit can affect. Every read goes through the engine's `ParseContext`, which records it.
 */
-import { capFindingsPerFile, type Category, type Finding, type Report, type Severity } from './findings.js';
+import { capFindingsPerFile, type Category, type Finding, type Report, type RuleLevel, type Severity } from './findings.js';
 import { detectFileKind, type FileKind, type ReadProblem, type SourceFile, type WorkspaceView } from './files.js';
 import { formatHandlers } from './formats/index.js';
 import type { ParseContext, ParseOutput } from './formats/handler.js';
 import { buildDeployment } from './model/build.js';
 import type { AnalysisOptions, Deployment, ParsedFile } from './model/deployment.js';
 import { instanceSecrets } from './model/navidrome.js';
+import { proxyAdapters } from './proxies/index.js';
 import { rules as allRules } from './rules/index.js';
 import { scrubReport, type Secret } from './secrets.js';
 import type { Rule } from './rules/rule.js';
@@ -37,7 +40,8 @@ const assumedCategories = new Set<Category>(['impersonation', 'broken', 'exposur
 /** Stands for a file that could not be read, in cache keys. */
 const missingText = '\u0004';
 
-type CachedParse = { key: string; output: ParseOutput };
+/** A parse with what it read (declared dependencies and recorded reads) and the globs it listed. */
+type CachedParse = { key: string; output: ParseOutput; reads: string[]; listed: string[] };
 type CachedRule = { key: string; findings: Finding[] };
 
 export class Analyzer {
@@ -63,7 +67,12 @@ export class Analyzer {
 			texts.set(file.path, file.text);
 			sources.push({ path: file.path, text: file.text, kind });
 		}
+		// Every path read and every folder listed from here until the rules run, by any layer (parsers, the model, proxy
+		// adapters): parse results and rule results are keyed on these, so a change to any of them re-runs what read it.
+		let reads = new Set<string>();
+		let listed = new Set<string>();
 		const readText = (path: string): string | undefined => {
+			reads.add(path);
 			if (texts.has(path)) return texts.get(path);
 			let text: string | undefined;
 			try {
@@ -73,6 +82,30 @@ export class Analyzer {
 			}
 			texts.set(path, text as string);
 			return text;
+		};
+		const listings = new Map<string, string[] | { error: unknown }>();
+		const listing = (glob: string): string[] | { error: unknown } => {
+			let found = listings.get(glob);
+			if (!found) {
+				try {
+					const listed: unknown = input.workspace.listFiles(glob);
+					found = Array.isArray(listed) ? listed.filter((path): path is string => typeof path === 'string') : [];
+				} catch (error) {
+					found = { error };
+				}
+				listings.set(glob, found);
+			}
+			return found;
+		};
+		const listFiles = (glob: string): string[] => {
+			listed.add(glob);
+			const found = listing(glob);
+			if (!Array.isArray(found)) throw found.error;
+			return [...found];
+		};
+		const listingKey = (glob: string): string => {
+			const found = listing(glob);
+			return `${glob}\u0002${Array.isArray(found) ? found.join('\u0002') : missingText}`;
 		};
 		// Why the workspace refused a path (read boundary); asked only after `readText` gave nothing.
 		const problems = new Map<string, ReadProblem | undefined>();
@@ -91,30 +124,44 @@ export class Analyzer {
 		};
 		// In cache keys a refused file differs from a missing one, and by reason.
 		const keyText = (path: string): string => readText(path) ?? `${missingText}${readProblem(path)?.reason ?? ''}`;
-		const context: ParseContext = { workspace: input.workspace, options, readText, readProblem };
+		const workspace: WorkspaceView = { readFile: readText, listFiles, problem: readProblem };
+		const context: ParseContext = { workspace, options, readText, readProblem };
 		const parsed = new Map<string, ParsedFile>();
 		const dependencyTexts = new Map<string, string>();
+		const dependencyGlobs = new Set<string>();
 		for (const source of sources) {
-			const output = this.parse(source, context, keyText);
-			parsed.set(source.path, { ...source, data: output.data, errors: output.errors });
-			for (const dependency of output.dependencies) dependencyTexts.set(dependency, keyText(dependency));
+			const output = this.parse(source, context, keyText, listingKey, () => {
+				const taken = { reads, listed };
+				reads = new Set();
+				listed = new Set();
+				return taken;
+			});
+			parsed.set(source.path, { ...source, data: output.output.data, errors: output.output.errors });
+			for (const dependency of output.reads) dependencyTexts.set(dependency, keyText(dependency));
+			for (const glob of output.listed) dependencyGlobs.add(glob);
 		}
 		const unreadable = (Array.isArray(input.unreadable) ? input.unreadable : []).filter((entry) => typeof entry?.path === 'string' && isReadProblem(entry.problem) && !texts.has(entry.path));
 		const unreadablePaths = new Set(unreadable.map((entry) => entry.path));
 		const unreadableKey = unreadable.map((entry) => `${entry.path}\u0000${entry.problem.reason}\u0000${entry.problem.message}`).join('\u0001');
 		// Findings on an unreadable file sit at its start; there is no text to point into.
 		const findingText = (path: string): string | undefined => readText(path) ?? (unreadablePaths.has(path) ? '' : undefined);
+
+		// The model links the files; then each proxy adapter adds its routes. What either reads is a dependency too.
+		reads = new Set();
+		listed = new Set();
+		const deployment = buildDeployment(parsed, context);
+		for (const adapter of proxyAdapters) adapter(deployment, context);
+		for (const path of reads) if (!parsed.has(path)) dependencyTexts.set(path, keyText(path));
+		for (const glob of listed) dependencyGlobs.add(glob);
+		if (unreadable.length > 0) deployment.unreadable = unreadable.map((entry) => ({ path: entry.path, problem: { reason: entry.problem.reason, message: entry.problem.message } }));
+		const kindKeys = this.kindKeys(parsed, dependencyTexts, [...dependencyGlobs].sort().map(listingKey), options);
 		for (const path of this.parses.keys()) if (!texts.has(path) || !parsed.has(path)) this.parses.delete(path);
 		for (const path of this.revisions.keys()) if (!texts.has(path)) this.revisions.delete(path);
-
-		const deployment = buildDeployment(parsed, context);
-		if (unreadable.length > 0) deployment.unreadable = unreadable.map((entry) => ({ path: entry.path, problem: { reason: entry.problem.reason, message: entry.problem.message } }));
 		const findings: Finding[] = [];
 		// Values that came through a secret-looking variable or hold a URL password; no rule's message may quote them.
 		const secrets = deployment.navidromes.flatMap(instanceSecrets);
-		const kindKeys = this.kindKeys(parsed, dependencyTexts, options);
 		for (const rule of this.ruleSet) {
-			const override = options.ruleSeverity?.[rule.id];
+			const override = ruleLevel(options.ruleSeverity, rule);
 			if (override === 'off') continue;
 			const key = `${rule.inputs.map((kind) => kindKeys.get(kind) ?? '').join('\u0000')}\u0005${unreadableKey}`;
 			const cached = this.ruleRuns.get(rule.id);
@@ -130,14 +177,19 @@ export class Analyzer {
 		return { files: sources.map(({ path, kind }) => ({ path, kind })), findings: capFindingsPerFile(findings), deployment };
 	}
 
-	private parse(source: SourceFile, context: ParseContext, keyText: (path: string) => string): ParseOutput {
+	/**
+	Parses one file, or reuses the last parse when its text, every file that parse read and every folder it listed are
+	unchanged. `take` hands over (and resets) what was read and listed since its last call.
+	*/
+	private parse(source: SourceFile, context: ParseContext, keyText: (path: string) => string, listingKey: (glob: string) => string, take: () => { reads: Set<string>; listed: Set<string> }): CachedParse {
 		const handler = formatHandlers.get(source.kind);
-		if (!handler) return { data: undefined, errors: [], dependencies: [] };
+		if (!handler) return { key: '', output: { data: undefined, errors: [], dependencies: [] }, reads: [], listed: [] };
 		const cached = this.parses.get(source.path);
-		if (cached) {
-			const key = this.parseKey(source, cached.output.dependencies, context, keyText);
-			if (key === cached.key) return cached.output;
+		if (cached && this.parseKey(source, cached, context, keyText, listingKey) === cached.key) {
+			take();
+			return cached;
 		}
+		take();
 		let output: ParseOutput;
 		try {
 			output = handler.parse(source, context);
@@ -145,8 +197,14 @@ export class Analyzer {
 			// Parsers are written never to throw; this keeps one bug from hiding every other finding.
 			output = { data: undefined, errors: [{ message: `Internal error while reading this file: ${(error as Error)?.message ?? error}`, span: { start: 0, end: 0 } }], dependencies: [] };
 		}
-		this.parses.set(source.path, { key: this.parseKey(source, output.dependencies, context, keyText), output });
-		return output;
+		const recorded = take();
+		// What the handler declared and what it actually read: a handler that forgets one cannot make the cache stale.
+		const reads = [...new Set([...output.dependencies, ...recorded.reads])].filter((path) => path !== source.path).sort();
+		const entry: CachedParse = { key: '', output, reads, listed: [...recorded.listed].sort() };
+		entry.key = this.parseKey(source, entry, context, keyText, listingKey);
+		take();
+		this.parses.set(source.path, entry);
+		return entry;
 	}
 
 	private revision(path: string, given: string | undefined): string {
@@ -158,18 +216,23 @@ export class Analyzer {
 		return `${path}@${revision}`;
 	}
 
-	private parseKey(source: SourceFile, dependencies: string[], context: ParseContext, keyText: (path: string) => string): string {
+	private parseKey(source: SourceFile, parse: CachedParse, context: ParseContext, keyText: (path: string) => string, listingKey: (glob: string) => string): string {
 		let key = `${JSON.stringify(context.options)}\u0000${this.revision(source.path, source.text)}`;
-		for (const dependency of dependencies) key += `\u0001${this.revision(dependency, keyText(dependency))}`;
+		for (const dependency of parse.reads) key += `\u0001${this.revision(dependency, keyText(dependency))}`;
+		for (const glob of parse.listed) key += `\u0002${listingKey(glob)}`;
 		return key;
 	}
 
-	/** One cache key per file kind: the texts of every file of that kind and of what their parses read. */
-	private kindKeys(parsed: Map<string, ParsedFile>, dependencyTexts: Map<string, string>, options: AnalysisOptions): Map<FileKind, string> {
+	/**
+	One cache key per file kind: the texts of every file of that kind, and of every other file and listing any layer
+	read (parses, the model, proxy adapters), which any rule's findings may rest on.
+	*/
+	private kindKeys(parsed: Map<string, ParsedFile>, dependencyTexts: Map<string, string>, listingKeys: string[], options: AnalysisOptions): Map<FileKind, string> {
 		const keys = new Map<FileKind, string>();
 		const optionKey = JSON.stringify(options);
 		for (const file of parsed.values()) keys.set(file.kind, `${keys.get(file.kind) ?? optionKey}\u0001${this.revision(file.path, file.text)}`);
-		const dependencies = [...dependencyTexts].map(([path, text]) => this.revision(path, text)).join('\u0001');
+		const paths = [...dependencyTexts.keys()].sort();
+		const dependencies = `${paths.map((path) => this.revision(path, dependencyTexts.get(path))).join('\u0001')}\u0002${listingKeys.join('\u0001')}`;
 		for (const [kind, key] of keys) keys.set(kind, `${key}\u0003${dependencies}`);
 		return keys;
 	}
@@ -178,7 +241,7 @@ export class Analyzer {
 		const findings: Finding[] = [];
 		const suppressions = new Map<string, Suppressions>();
 		// Verdicts about a Navidrome that is assumed, not seen, say what was assumed.
-		const assumed = assumedCategories.has(rule.category) ? deployment.navidromes.find((instance) => instance.assumed)?.assumed : undefined;
+		const assumed = assumedCategories.has(rule.category) ? deployment.links.assumed?.assumed : undefined;
 		const report = (given: Report): void => {
 			const stated = assumed ? { ...given, message: `${given.message} (${assumed}.)` } : given;
 			const finding = this.toFinding(rule, scrubReport(stated, secrets, `${rule.summary} (details hidden: they would show a secret value)`), readText, suppressions);
@@ -218,16 +281,18 @@ export class Analyzer {
 			fileSuppressions = readSuppressions(text, lines);
 			suppressions.set(report.location.file, fileSuppressions);
 		}
-		if (fileSuppressions.isSuppressed(rule.id, range.start.line)) return undefined;
+		// A rule's former ids (`aliases`) keep suppression comments written for them working.
+		if (fileSuppressions.isSuppressed(rule.id, range.start.line) || rule.aliases?.some((alias) => fileSuppressions.isSuppressed(alias, range.start.line))) return undefined;
 		const finding: Finding = {
 			ruleId: rule.id,
-			category: rule.category,
+			category: report.category ?? rule.category,
 			severity: (report.severity ?? rule.severity) as Severity,
 			file: report.location.file,
 			span,
 			range,
 			message: report.message,
 		};
+		if (report.latent) finding.latent = report.latent;
 		if (report.related?.length) {
 			finding.related = [];
 			for (const related of report.related) {
@@ -269,4 +334,12 @@ function isReadProblem(value: unknown): value is ReadProblem {
 /** One-shot analysis, for callers that do not keep an `Analyzer`. */
 export function analyze(input: AnalysisInput): AnalysisResult {
 	return new Analyzer().analyze(input);
+}
+
+/** The user's level for a rule, under its id or (settings written before a rename) one of its former ids. */
+function ruleLevel(levels: Record<string, RuleLevel> | undefined, rule: Rule): RuleLevel | undefined {
+	if (!levels) return undefined;
+	if (Object.hasOwn(levels, rule.id)) return levels[rule.id];
+	const alias = rule.aliases?.find((id) => Object.hasOwn(levels, id));
+	return alias === undefined ? undefined : levels[alias];
 }

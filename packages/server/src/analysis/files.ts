@@ -36,18 +36,23 @@ export type WorkspaceView = {
 
 export const emptyWorkspace: WorkspaceView = { readFile: () => undefined, listFiles: () => [] };
 
-/** Classify a path by name alone; `undefined` for files the engine does not read. */
+/**
+Classify a path by name alone; `undefined` for names that do not tell (analysis/detect.ts then looks at the content).
+A `.template` or `.tmpl` suffix is set aside (`compose.yml.template`, nginx's `default.conf.template`).
+*/
 export function detectFileKind(path: string): FileKind | undefined {
 	const slash = path.lastIndexOf('/');
 	const base = path.slice(slash + 1);
-	const lower = base.toLowerCase();
+	const lower = base.toLowerCase().replace(/(.)\.(template|tmpl)$/, '$1');
 	const parent = path.slice(0, Math.max(0, slash)).split('/').pop()?.toLowerCase() ?? '';
-	if (/^(docker-)?compose[\w.-]*\.ya?ml$/.test(lower)) return 'compose';
+	if (/^(docker-)?compose[\w.-]*\.(ya?ml|json)$/.test(lower)) return 'compose';
 	if (lower === '.env' || /^\.env\.[\w.-]+$/.test(lower) || /\.env$/.test(lower)) return 'dotenv';
 	if (parent === 'dynamic' && lower.endsWith('.toml')) return 'traefik';
 	if (/^navidrome[\w.-]*\.toml$/.test(lower)) return 'navidrome-toml';
-	if (/^caddyfile([.\w-]*)$/.test(lower) || lower.endsWith('.caddyfile')) return 'caddyfile';
+	if (/^caddyfile([.\w-]*)$/.test(lower) || lower.endsWith('.caddyfile') || lower.endsWith('.caddy')) return 'caddyfile';
 	if (lower === 'nginx.conf' || (lower.endsWith('.conf') && (parent === 'conf.d' || parent.startsWith('sites-') || parent === 'nginx'))) return 'nginx';
+	// SWAG's proxy-confs (`navidrome.subdomain.conf`) and Nginx Proxy Manager's generated `data/nginx/proxy_host/1.conf`.
+	if (/\.sub(domain|folder)\.conf$/.test(lower) || (parent === 'proxy_host' && lower.endsWith('.conf'))) return 'nginx';
 	if (parent.startsWith('sites-') && !lower.includes('.')) return 'nginx';
 	if (/^traefik[\w.-]*\.(ya?ml|toml)$/.test(lower) || ((parent === 'dynamic' || parent.includes('traefik')) && /\.(ya?ml|toml)$/.test(lower))) return 'traefik';
 	return undefined;

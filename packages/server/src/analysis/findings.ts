@@ -42,6 +42,13 @@ export type Report = {
 	fixes?: Fix[];
 	/** `deprecated` for legacy option names, `unnecessary` for dead values. */
 	tags?: Array<'deprecated' | 'unnecessary'>;
+	/** When the consequence, not the rule, decides the category (e.g. a published port with trust-all is impersonation). */
+	category?: Category;
+	/**
+	Set when the finding is not exploitable today but becomes so on a Navidrome upgrade (`version`) or a trust-list
+	change (`trust`); such findings are reported at information severity (model/gate.ts).
+	*/
+	latent?: 'version' | 'trust';
 };
 
 export type Finding = {
@@ -55,6 +62,7 @@ export type Finding = {
 	related?: Array<ResolvedLocation & { span: Span; message: string }>;
 	fixes?: Array<{ title: string; isPreferred?: boolean; edits: Array<TextEdit & { range: Range }> }>;
 	tags?: Array<'deprecated' | 'unnecessary'>;
+	latent?: 'version' | 'trust';
 };
 
 export function severityRank(severity: Severity): number {

@@ -1,5 +1,7 @@
 /** Command-line arguments of `navidrome-extauth`. Parsing never throws; problems come back as `error`. */
 import { parseVersion } from '@navidrome-extauth/core';
+import { fileKinds, parseFileKind } from '../analysis/detect.js';
+import type { FileKind } from '../analysis/files.js';
 import { parseRuleLevel } from '../analysis/findings.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
 import { parseCaddyVersion } from '../analysis/proxies/caddy/version.js';
@@ -19,6 +21,10 @@ export type CheckArguments = {
 	fix: boolean;
 	/** `--stdin-filename NAME`: check standard input as if it were the file NAME. */
 	stdinFilename?: string;
+	/** `--kind PATH=KIND` (repeatable): read PATH as KIND, whatever its name or content says. */
+	kinds: Array<{ path: string; kind: FileKind }>;
+	/** `false` with `--no-error-on-empty`: a check with nothing to judge exits 0 instead of 2. */
+	errorOnEmpty: boolean;
 };
 
 export type CliArguments = { command: 'help' } | { command: 'version' } | CheckArguments | SimulateCliArguments | { command: 'error'; message: string };
@@ -40,6 +46,9 @@ Options:
   --stdin-filename <name>         check standard input as if it were the file <name> (its folder is read for
                                   includes only when <name> exists); with --fix, print the fixed text on stdout and
                                   the report on stderr
+  --kind <path>=<kind>            read <path> as <kind>: compose, dotenv, navidrome-toml, caddyfile, nginx or traefik
+                                  (repeatable); otherwise the kind comes from the name, then the content
+  --no-error-on-empty             exit 0, not 2, when no file to judge is found
   --rule <id>=off|error|warning|info
                                   change or silence one rule (repeatable)
   --navidrome-version <version>   assume this Navidrome version when no image tag tells (0.58.0, v0.58, latest)
@@ -48,8 +57,9 @@ Options:
   -h, --help                      show this help
   -v, --version                   show the version
 
-Exit codes: 0 no error-severity finding, 1 error-severity findings, 2 usage error or unreadable path argument,
-3 output could not be written (closed pipe, full disk), or --fix could not save a file.
+Exit codes: 0 no error-severity finding, 1 error-severity findings, 2 usage error, unreadable path argument or
+nothing to judge (no file this tool reads was found), 3 output could not be written (closed pipe, full disk), or
+--fix could not save a file.
 
 'navidrome-extauth simulate --help' shows how to trace a request through the proxies to Navidrome's decision.`;
 
@@ -67,6 +77,8 @@ export function parseArguments(argv: readonly string[], knownRules: readonly str
 	let format: OutputFormat = 'text';
 	let fix = false;
 	let stdinFilename: string | undefined;
+	let errorOnEmpty = true;
+	const kinds: CheckArguments['kinds'] = [];
 	const options: AnalysisOptions = {};
 	for (let i = 1; i < argv.length; i++) {
 		const argument = argv[i]!;
@@ -92,6 +104,18 @@ export function parseArguments(argv: readonly string[], knownRules: readonly str
 				stdinFilename = name;
 				break;
 			}
+			case '--kind': {
+				const setting = value() ?? '';
+				const equals = setting.lastIndexOf('=');
+				const kind = parseFileKind(setting.slice(equals + 1));
+				if (equals <= 0 || !kind) return { command: 'error', message: `--kind expects <path>=<kind> with <kind> one of ${fileKinds.join(', ')} (got '${setting}')` };
+				kinds.push({ path: setting.slice(0, equals), kind });
+				break;
+			}
+			case '--no-error-on-empty':
+				if (inline !== undefined) return { command: 'error', message: '--no-error-on-empty takes no value' };
+				errorOnEmpty = false;
+				break;
 			case '--rule': {
 				const setting = value() ?? '';
 				const equals = setting.lastIndexOf('=');
@@ -127,9 +151,9 @@ export function parseArguments(argv: readonly string[], knownRules: readonly str
 	}
 	if (stdinFilename !== undefined) {
 		if (paths.length > 0) return { command: 'error', message: `--stdin-filename checks standard input only; remove the paths (got '${paths[0]}')` };
-		return { command: 'check', paths: [], allowRead, format, options, fix, stdinFilename };
+		return { command: 'check', paths: [], allowRead, format, options, fix, stdinFilename, kinds, errorOnEmpty };
 	}
-	return { command: 'check', paths: paths.length > 0 ? paths : ['.'], allowRead, format, options, fix };
+	return { command: 'check', paths: paths.length > 0 ? paths : ['.'], allowRead, format, options, fix, kinds, errorOnEmpty };
 }
 
 /** Numeric versions with at most three parts and an optional `-pre`/`+build` suffix. */

@@ -1,7 +1,7 @@
 /** Human output: `file:line:col  severity  rule-id  message`, coloured only on a TTY. */
 import type { Finding, Severity } from '../analysis/findings.js';
 import type { RelativePath } from './format-json.js';
-import { summaryLine } from '../analysis/verdict.js';
+import { coverageNotes, summaryLine, type Coverage } from '../analysis/verdict.js';
 
 const colours: Record<Severity, string> = { error: '\u001b[31m', warning: '\u001b[33m', information: '\u001b[36m', hint: '\u001b[90m' };
 const dim = '\u001b[2m';
@@ -23,7 +23,8 @@ export function escapeControls(text: string, kind: 'message' | 'path' = 'message
 	});
 }
 
-export function formatText(fileCount: number, findings: Finding[], relative: RelativePath, colour: boolean): string {
+/** Findings one per line, then (with `coverage`) what was judged, assumed and not seen, then the count line. */
+export function formatText(fileCount: number, findings: Finding[], relative: RelativePath, colour: boolean, coverage?: Coverage): string {
 	const paint = (code: string, text: string): string => (colour ? `${code}${text}${reset}` : text);
 	const at = (file: string, position: { line: number; character: number }): string => `${escapeControls(relative(file), 'path')}:${position.line + 1}:${position.character + 1}`;
 	const lines: string[] = [];
@@ -31,6 +32,7 @@ export function formatText(fileCount: number, findings: Finding[], relative: Rel
 		lines.push(`${at(finding.file, finding.range.start)}: ${paint(colours[finding.severity], finding.severity)} ${paint(dim, `[${escapeControls(finding.ruleId)}]`)} ${escapeControls(finding.message)}`);
 		for (const related of finding.related ?? []) lines.push(`    ${paint(dim, `${at(related.file, related.range.start)}: ${escapeControls(related.message)}`)}`);
 	}
+	if (coverage) for (const note of coverageNotes(coverage, (path) => escapeControls(relative(path), 'path'))) lines.push(paint(dim, escapeControls(note.text)));
 	lines.push(summaryLine(fileCount, findings));
 	return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,8 @@ engine are absolute and `/`-separated.
 */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { detectFileKind, type ReadProblem, type WorkspaceView } from '../analysis/files.js';
+import { maySniff, sniffBytes, sniffFileKind, type SkippedFile } from '../analysis/detect.js';
+import { detectFileKind, type FileKind, type ReadProblem, type WorkspaceView } from '../analysis/files.js';
 import { compileGlob, isGlob } from '../analysis/glob.js';
 import { createReadBoundary, type ReadBoundary } from './read-boundary.js';
 
@@ -26,8 +27,11 @@ export type NodeWorkspaceOptions = {
 	allowRead?: string[];
 };
 
-/** A view of the disk bounded by `createReadBoundary` (read-boundary.ts): it reads and lists only what that allows. */
-export function createNodeWorkspace(options: NodeWorkspaceOptions): WorkspaceView & { problem(path: string): ReadProblem | undefined } {
+/**
+A view of the disk bounded by `createReadBoundary` (read-boundary.ts): it reads and lists only what that allows;
+`readPrefix` reads at most the first `sniffBytes` bytes, for discovery to tell a file's kind by content.
+*/
+export function createNodeWorkspace(options: NodeWorkspaceOptions): WorkspaceView & { problem(path: string): ReadProblem | undefined; readPrefix(path: string): string | undefined } {
 	const boundary = createReadBoundary({ roots: options.roots, allowRead: options.allowRead ?? [], surface: 'cli' });
 	return {
 		readFile(path) {
@@ -36,6 +40,10 @@ export function createNodeWorkspace(options: NodeWorkspaceOptions): WorkspaceVie
 		},
 		listFiles(glob) {
 			return listGlob(glob, boundary);
+		},
+		readPrefix(path) {
+			const outcome = boundary.read(path, sniffBytes);
+			return outcome.kind === 'text' ? outcome.text : undefined;
 		},
 		problem(path) {
 			const checked = boundary.check(path);
@@ -56,13 +64,23 @@ export type DiscoverOptions = {
 	roots?: string[];
 	/** Receives sub-directories that cannot be listed, and config-named entries that are not regular files inside the roots. */
 	problems?: DiscoveryProblem[];
+	/**
+	Reads the start of a file whose name does not tell its kind but may hold configuration (analysis/detect.ts
+	`maySniff`), through the read boundary; without it, files are found by name alone.
+	*/
+	readPrefix?: (path: string) => string | undefined;
+	/** Receives the kind of each file found by its content. */
+	kinds?: Map<string, FileKind>;
+	/** Receives files that look like configuration but are not read (a systemd unit, an unrecognised kind). */
+	skipped?: SkippedFile[];
 };
 
 /**
-Finds the files the engine understands under a directory, at most 12 levels deep, in name order. Symbolic links to
-files and directories are followed while their real path stays inside `roots`, after the real tree is walked: each
-real directory and file is visited once, under its own path when it has one, so link cycles end and nothing is found
-twice. A directory that cannot be listed at the top is reported with the path `directory` itself.
+Finds the files the engine understands under a directory, at most 12 levels deep, in name order: by name, and with
+`readPrefix` by content. Symbolic links to files and directories are followed while their real path stays inside
+`roots`, after the real tree is walked: each real directory and file is visited once, under its own path when it has
+one, so link cycles end and nothing is found twice. A directory that cannot be listed at the top is reported with the
+path `directory` itself.
 */
 export function discoverFiles(directory: string, found: string[] = [], depth = 0, options: DiscoverOptions = {}): string[] {
 	const realOf = (path: string): string | undefined => {
@@ -91,8 +109,22 @@ export function discoverFiles(directory: string, found: string[] = [], depth = 0
 		if (type === 'directory') {
 			if (!skippedDirectories.has(name) && firstVisit(path, real)) walk(path, level + 1);
 		} else if (type === 'file') {
-			if (kind && firstVisit(path, real)) found.push(path);
+			if (kind) {
+				if (firstVisit(path, real)) found.push(path);
+			} else if (options.readPrefix && maySniff(path)) sniff(path, real);
 		} else if (kind) report(path, 'special-file', 'is a FIFO, socket or device, not a regular file');
+	};
+	/** A file by its content: found with its kind, listed as skipped, or (content that says nothing) left alone. */
+	const sniff = (path: string, real = realOf(path)): void => {
+		if (real !== undefined && visited.has(real)) return;
+		const prefix = options.readPrefix!(path);
+		const detection = prefix === undefined ? undefined : sniffFileKind(path, prefix);
+		if (!detection) return;
+		if (real !== undefined) visited.add(real);
+		if (detection.kind) {
+			found.push(path);
+			options.kinds?.set(path, detection.kind);
+		} else options.skipped?.push({ path, ...detection.skipped });
 	};
 	const walk = (folder: string, level: number): void => {
 		if (level > 12) return;

@@ -38,8 +38,11 @@ export type ReadOutcome = { kind: 'missing' } | { kind: 'refused'; problem: Read
 export type ReadBoundary = {
 	/** Decide without reading content (no `open` at all): missing, refused with a reason, or a readable regular file. */
 	check(path: string): ReadCheck;
-	/** Check, then read at most the size limit (plus one byte) from a non-blocking descriptor of a regular file. */
-	read(path: string): ReadOutcome;
+	/**
+	Check, then read at most the size limit (plus one byte) from a non-blocking descriptor of a regular file; with
+	`prefix`, at most that many bytes (discovery telling a file's kind by its start, analysis/detect.ts).
+	*/
+	read(path: string, prefix?: number): ReadOutcome;
 	/** Whether the entries of a directory may be listed (it lies inside a root or allowed folder and is no system path). */
 	mayList(directory: string): boolean;
 };
@@ -89,7 +92,7 @@ export function createReadBoundary(options: ReadBoundaryOptions): ReadBoundary {
 		return { kind: 'file', realPath: real, size: stats.size, mtimeMs: stats.mtimeMs };
 	};
 
-	const read = (given: string): ReadOutcome => {
+	const read = (given: string, prefix?: number): ReadOutcome => {
 		const checked = check(given);
 		if (checked.kind !== 'file') return checked;
 		const path = resolvePath('/', given);
@@ -100,13 +103,14 @@ export function createReadBoundary(options: ReadBoundaryOptions): ReadBoundary {
 			const stats = fstatSync(fd);
 			if (!stats.isFile()) return { kind: 'refused', problem: { reason: 'special-file', message: `${path} is ${describeType(stats)}, not a regular file` } };
 			if (stats.size > limit) return { kind: 'refused', problem: { reason: 'too-large', message: `${path} is larger than ${formatSize(limit)} (${formatSize(stats.size)})` } };
-			const buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(stats.size + 1, 64 * 1024)));
+			const want = Math.min(limit + 1, prefix ?? limit + 1);
+			const buffer = Buffer.allocUnsafe(Math.min(want, Math.max(stats.size + 1, 64 * 1024)));
 			let length = 0;
 			let chunk = buffer;
 			for (;;) {
 				if (length === chunk.length) {
-					if (chunk.length > limit) break;
-					const grown = Buffer.allocUnsafe(Math.min(limit + 1, chunk.length * 2));
+					if (chunk.length >= want) break;
+					const grown = Buffer.allocUnsafe(Math.min(want, chunk.length * 2));
 					chunk.copy(grown, 0, 0, length);
 					chunk = grown;
 				}

@@ -4,7 +4,6 @@ same analysis `check` makes; the exit status is 0 whatever Navidrome would decid
 */
 import type { AnalysisResult } from '../analysis/engine.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
-import type { CliArguments } from './args.js';
 import { splitFlag } from './flags.js';
 import { formatTraceText, simulate, type SimulatedRequest, type SimulationTrace } from '../features/simulate.js';
 import { escapeControls } from './format-text.js';
@@ -47,11 +46,18 @@ per route: whether auth ran, what happened to each header, the address Navidrome
 
 Exit codes: 0 after any simulation, 2 usage error or unreadable path argument, 3 output could not be written.`;
 
+type UsageError = { command: 'error'; message: string };
+
+/** Whether `parseCommon` gave `check`'s arguments (cli/args.ts's `CheckArguments`, not imported: args.ts imports this file). */
+function isCheck(parsed: { command: string }): parsed is { command: 'check'; paths: string[]; allowRead: string[]; options: AnalysisOptions } {
+	return parsed.command === 'check';
+}
+
 /**
 Parses the arguments after `simulate`. Its own flags are taken here; the rest (paths, `--allow-read`, versions) go
 through `parseCommon`, the `check` parser, so both commands read them the same way.
 */
-export function parseSimulateArguments(argv: readonly string[], parseCommon: (rest: string[]) => CliArguments): CliArguments {
+export function parseSimulateArguments<Parsed extends { command: string }>(argv: readonly string[], parseCommon: (rest: string[]) => Parsed): Parsed | SimulateCliArguments | UsageError {
 	const rest: string[] = [];
 	const requestPaths: string[] = [];
 	const headers: Record<string, string> = {};
@@ -116,7 +122,7 @@ export function parseSimulateArguments(argv: readonly string[], parseCommon: (re
 	}
 	const common = parseCommon(rest);
 	if (common.command === 'simulate') return { command: 'error', message: `Unexpected argument 'simulate'` };
-	if (common.command !== 'check') return common;
+	if (!isCheck(common)) return common;
 	return { command: 'simulate', paths: common.paths, allowRead: common.allowRead, options: common.options, format, requestPaths, headers, user, via, host, help };
 }
 

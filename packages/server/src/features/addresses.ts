@@ -5,7 +5,8 @@ services are reverse proxies in front of a Navidrome instance, and which headers
 import type { Location } from '../analysis/findings.js';
 import type { ComposeFile, ComposeService } from '../analysis/formats/compose/types.js';
 import type { Deployment, NavidromeInstance } from '../analysis/model/deployment.js';
-import { identifyAuthService, type AuthService } from '../analysis/proxies/nginx/auth-services.js';
+import { caddyAnalysis } from '../analysis/proxies/caddy/index.js';
+import { identifyAuthService, type AuthService } from '../analysis/model/auth-services.js';
 
 /** A service pinned to an address with `ipv4_address`/`ipv6_address` on one of its networks. */
 export type PinnedAddress = {
@@ -23,7 +24,7 @@ const proxyImage = /caddy|nginx|openresty|traefik|haproxy|swag|envoy/i;
 
 /** Every pinned address of every compose file, each with its service. */
 export function pinnedAddresses(deployment: Deployment): PinnedAddress[] {
-	const caddyServices = new Set((deployment.caddy?.files ?? []).map((file) => file.service?.service).filter((service) => service !== undefined));
+	const caddyServices = new Set((caddyAnalysis(deployment)?.files ?? []).map((file) => file.service?.service).filter((service) => service !== undefined));
 	const found: PinnedAddress[] = [];
 	for (const compose of deployment.composeFiles) {
 		for (const service of compose.services) {

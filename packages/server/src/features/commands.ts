@@ -14,8 +14,9 @@ import { instanceSecrets } from '../analysis/model/navidrome.js';
 import { maskUrlPasswords, type Secret } from '../analysis/secrets.js';
 import { formatTraceMarkdown, hideSecrets, simulate, traceSummary, type SimulationTrace } from './simulate.js';
 import { describeSource, effectiveSetting, visibleValue } from './settings-info.js';
+import type { RuleDocumentation } from '../shared/results.js';
 
-export type RuleDocumentation = { ruleId: string; markdown: string; url: string };
+export type { RuleDocumentation };
 
 export function ruleDocumentation(ruleId: unknown): RuleDocumentation | undefined {
 	if (typeof ruleId !== 'string') return undefined;

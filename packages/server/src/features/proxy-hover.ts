@@ -8,6 +8,7 @@ import type { Directive, MatcherEntry, Token } from '../analysis/formats/caddyfi
 import { directiveMatcher, iterateDirectives } from '../analysis/formats/caddyfile/index.js';
 import type { KeyValueEntry } from '../analysis/formats/compose/types.js';
 import type { NavidromeInstance } from '../analysis/model/deployment.js';
+import { caddyAnalysis } from '../analysis/proxies/caddy/index.js';
 import { copyHeadersEras, eraOverlap } from '../analysis/proxies/caddy/version.js';
 import type { CaddyFileAnalysis, CopyHeadersEra } from '../analysis/proxies/caddy/types.js';
 import { siteOf } from '../analysis/model/navidrome.js';
@@ -146,7 +147,7 @@ function routersUsing(context: FeatureContext, middleware: string): string[] {
 /** `copy_headers`, `request_header` or a `@name` definition under the cursor in a Caddyfile. */
 export function caddyHover(context: FeatureContext): ProxyHover | undefined {
 	if (context.kind !== 'caddyfile') return undefined;
-	for (const file of context.analysis?.deployment.caddy?.files ?? []) {
+	for (const file of (context.analysis ? caddyAnalysis(context.analysis.deployment)?.files : undefined) ?? []) {
 		const found = directiveAt(file, context);
 		if (!found) continue;
 		const { directive, parent, siblings, inRoute } = found;

@@ -14,7 +14,7 @@ import { instanceSecrets } from '../analysis/model/navidrome.js';
 import { directiveOrder, type HandlerRoute } from '../analysis/proxies/caddy/chain.js';
 import { compileBlock } from '../analysis/proxies/caddy/chain.js';
 import { replay, runRequest, type RunOutcome, type Scenario } from '../analysis/proxies/caddy/evaluate.js';
-import { describeRoute, directiveText } from '../analysis/proxies/caddy/index.js';
+import { caddyAnalysis, describeRoute, directiveText } from '../analysis/proxies/caddy/index.js';
 import { fateOf } from '../analysis/proxies/caddy/site.js';
 import type { CaddyFileAnalysis, CaddyRoute, CaddySiteAnalysis, HeaderValue as CaddyHeaderValue } from '../analysis/proxies/caddy/types.js';
 import { copyHeadersEras, rangeAtLeast, rangeBelow, underscoreDropFrom } from '../analysis/proxies/caddy/version.js';
@@ -262,7 +262,7 @@ function viaMatches(via: string, entry: Pending, deployment: Deployment): boolea
 
 /** The compose service that bind-mounts `file` (the proxy container reading it). */
 function mountingService(deployment: Deployment, file: string): ServiceRef | undefined {
-	return deployment.services.find(({ service }) => service.volumes.some((volume) => volume.type === 'bind' && (volume.source === file || file.startsWith(`${volume.source}/`))));
+	return deployment.links.mounting(file)[0];
 }
 
 /** The address a proxy container connects to Navidrome from. */
@@ -334,7 +334,7 @@ function gatewayOf(instance: NavidromeInstance): { address: string; guess: boole
 
 function caddyTraces(context: Context): Pending[] {
 	const out: Pending[] = [];
-	for (const file of context.deployment.caddy?.files ?? []) {
+	for (const file of caddyAnalysis(context.deployment)?.files ?? []) {
 		if (file.failure) {
 			context.notes.push(`${basename(file.file)}: ${file.failure}`);
 			continue;
@@ -835,7 +835,7 @@ function availableRoutes(context: Context, instances: NavidromeInstance[]): Rout
 	const out: RouteSummary[] = [];
 	const seen = new Set<string>();
 	const deployment = context.deployment;
-	for (const file of deployment.caddy?.files ?? []) {
+	for (const file of caddyAnalysis(deployment)?.files ?? []) {
 		for (const site of file.sites) {
 			for (const route of site.routes) {
 				if (!instances.includes(route.target)) continue;

@@ -11,9 +11,10 @@ import {
 	type PublishDiagnosticsParams,
 	type ShowDocumentParams,
 } from 'vscode-languageserver/node';
+import { settingsSection, type TraceLevel } from '../shared/settings.js';
 
 /** The `trace` of `initialize` and `$/setTrace` (LSP 3.17, TraceValue). */
-export type TraceLevel = 'off' | 'messages' | 'verbose';
+export type { TraceLevel };
 
 export type LspClient = {
 	publishDiagnostics(params: PublishDiagnosticsParams): void;
@@ -64,7 +65,7 @@ export function connectionClient(connection: Connection): LspClient {
 		refreshDiagnostics: () => void connection.languages.diagnostics.refresh().catch(swallow),
 		getConfiguration: (section) => connection.workspace.getConfiguration({ section }),
 		watchFiles: (watchers) => void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(swallow),
-		watchConfiguration: () => void connection.client.register(DidChangeConfigurationNotification.type, { section: 'navidrome-extauth' }).catch(swallow),
+		watchConfiguration: () => void connection.client.register(DidChangeConfigurationNotification.type, { section: settingsSection }).catch(swallow),
 		log: (message) => connection.console.log(message),
 		error: (message) => connection.console.error(message),
 		showMessage: (type, message) => void connection.sendNotification(ShowMessageNotification.type, { type, message }).catch(swallow),

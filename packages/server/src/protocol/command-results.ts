@@ -4,6 +4,8 @@ client (Neovim's default handler, Helix, eglot) drops it; so the server also sen
 `window/showDocument` for a page to open. Clients that render the results themselves (the VS Code extension) say so with
 `commandResultsShownByClient: true` in `initializationOptions`. Pure: plain result data in, text out.
 */
+import { serverCommands } from '../shared/commands.js';
+import { clientFlags } from '../shared/settings.js';
 
 /** What to show for one command result: a message of a few lines, and a page to open when the client can. */
 export type CommandResultView = { message: string; url?: string };
@@ -15,9 +17,9 @@ const maxSettings = 6;
 
 export function commandResultView(command: string, result: unknown): CommandResultView | undefined {
 	if (!isObject(result)) return undefined;
-	if (command.endsWith('.showRuleDocumentation')) return ruleView(result);
-	if (command.endsWith('.simulateRequest')) return simulateView(result);
-	if (command.endsWith('.showEffectiveSettings')) return settingsView(result);
+	if (command === serverCommands.showRuleDocumentation) return ruleView(result);
+	if (command === serverCommands.simulateRequest) return simulateView(result);
+	if (command === serverCommands.showEffectiveSettings) return settingsView(result);
 	return undefined;
 }
 
@@ -25,7 +27,7 @@ export function commandResultView(command: string, result: unknown): CommandResu
 export function readCommandResultsFlag(raw: unknown, section: string): boolean | undefined {
 	if (!isObject(raw)) return undefined;
 	const inner = isObject(raw[section]) ? raw[section] : undefined;
-	const value = raw.commandResultsShownByClient ?? inner?.commandResultsShownByClient;
+	const value = raw[clientFlags.commandResultsShownByClient] ?? inner?.[clientFlags.commandResultsShownByClient];
 	return typeof value === 'boolean' ? value : undefined;
 }
 

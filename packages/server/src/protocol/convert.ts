@@ -21,8 +21,9 @@ import { ruleDocsUrl } from '../analysis/rules/rule.js';
 import type { Span } from '../analysis/text.js';
 import type { CodeActionResult, CompletionResult, HoverResult } from '../features/index.js';
 import type { CutFile } from '../host/backend.js';
+import { diagnosticSource } from '../shared/commands.js';
 
-export const diagnosticSource = 'navidrome-extauth';
+export { diagnosticSource };
 
 /** Offsets ↔ positions for one file's current text. */
 export type Positions = {
@@ -51,6 +52,8 @@ export function toDiagnostic(finding: Finding, uriOf: (path: string) => string):
 	if (finding.tags?.includes('deprecated')) tags.push(DiagnosticTag.Deprecated);
 	if (finding.tags?.includes('unnecessary')) tags.push(DiagnosticTag.Unnecessary);
 	if (tags.length > 0) diagnostic.tags = tags;
+	// The finding's own category (a rule can report by consequence) and whether it is latent, for clients' summaries.
+	diagnostic.data = { category: finding.category, ...(finding.latent ? { latent: finding.latent } : {}) };
 	return diagnostic;
 }
 

@@ -5,14 +5,15 @@ is accepted; what cannot be read falls back to the defaults.
 */
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
 import { parseRuleLevel, type RuleLevel } from '../analysis/findings.js';
+import { allowReadLimits, serverSettingKeys, settingsSection } from '../shared/settings.js';
 
-export const settingsSection = 'navidrome-extauth';
+export { settingsSection };
 
 export type { RuleLevel };
 
 export type ServerSettings = {
 	enable: boolean;
-	/** Rule id → severity override or `off`. */
+	/** Rule id → severity override or `off` (as the engine spells it: `info` is `information`). */
 	rules: Record<string, RuleLevel>;
 	navidromeVersion: string | undefined;
 	caddyVersion: string | undefined;
@@ -41,7 +42,7 @@ export function readSettings(raw: unknown): ServerSettings {
 		rules,
 		navidromeVersion: nonEmptyString(section.navidromeVersion),
 		caddyVersion: nonEmptyString(section.caddyVersion),
-		allowRead: Array.isArray(section.allowRead) ? section.allowRead.filter((path): path is string => typeof path === 'string' && path.startsWith('/') && path.length < 4096).slice(0, 100) : [],
+		allowRead: Array.isArray(section.allowRead) ? section.allowRead.filter((path): path is string => typeof path === 'string' && path.startsWith('/') && path.length < allowReadLimits.pathLength).slice(0, allowReadLimits.entries) : [],
 	};
 }
 
@@ -65,7 +66,7 @@ function findSection(raw: unknown): Record<string, unknown> | undefined {
 	const dotted: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(raw)) if (key.startsWith(`${settingsSection}.`)) dotted[key.slice(settingsSection.length + 1)] = value;
 	if (Object.keys(dotted).length > 0) return dotted;
-	if (['enable', 'rules', 'navidromeVersion', 'caddyVersion', 'allowRead'].some((key) => key in raw)) return raw;
+	if (serverSettingKeys.some((key) => key in raw)) return raw;
 	return undefined;
 }
 

@@ -5,6 +5,7 @@ import { goSliceStable } from '../../src/analysis/proxies/caddy/go-sort.js';
 import { parseUpstream } from '../../src/analysis/proxies/caddy/link.js';
 import { describePaths, indexPaths } from '../../src/analysis/proxies/caddy/site.js';
 import { matchPath, witnessPaths } from '../../src/analysis/proxies/caddy/paths.js';
+import { caddyAnalysis } from '../../src/analysis/proxies/caddy/index.js';
 import { caddyVersionRange, copyHeadersEras, parseCaddyVersion } from '../../src/analysis/proxies/caddy/version.js';
 import fc from 'fast-check';
 import { analyzeDeployment, caddyFindings, caddyRoutes, summary } from './helpers.js';
@@ -84,7 +85,7 @@ describe('Caddy route model', () => {
 	describe('acceptance: the Navidrome docs examples', () => {
 		it('should report the quick-start example (site-level strip) as broken, not impersonation', () => {
 			const result = analyzeDeployment({ caddyfile: docsQuickstart });
-			assert.deepEqual(caddyFindings(result), ['caddy/strip-after-auth broken']);
+			assert.deepEqual(caddyFindings(result), ['route/strip-after-auth broken']);
 			assert.deepEqual(summary(result), [
 				'/share/*, /rest/* → bypass/stripped',
 				'every path except /outpost.goauthentik.io/*, /share/*, /rest/* → auth/never-delivered',
@@ -93,16 +94,16 @@ describe('Caddy route model', () => {
 
 		it('should report the same example without the strip as impersonation on /share/* and /rest/*', () => {
 			const result = analyzeDeployment({ caddyfile: docsQuickstart.replace('   request_header -Remote-User\n', '') });
-			assert.deepEqual(caddyFindings(result), ['caddy/bypass-nostrip impersonation']);
-			const finding = result.findings.find((candidate) => candidate.ruleId === 'caddy/bypass-nostrip')!;
+			assert.deepEqual(caddyFindings(result), ['route/bypass-nostrip impersonation']);
+			const finding = result.findings.find((candidate) => candidate.ruleId === 'route/bypass-nostrip')!;
 			assert.match(finding.message, /Requests to \/share\/\*, \/rest\/\* reach Navidrome/);
-			assert.match(finding.message, /full Subsonic API impersonation/);
+			assert.match(finding.message, /the whole Subsonic API/);
 		});
 
 		it('should report the authentication-page example as broken on every protected path, /rest/* included', () => {
 			const result = analyzeDeployment({ caddyfile: docsAuthentication });
-			assert.deepEqual(caddyFindings(result), ['caddy/strip-after-auth broken']);
-			assert.match(result.findings.find((finding) => finding.ruleId === 'caddy/strip-after-auth')!.message, /\/rest\/\*/);
+			assert.deepEqual(caddyFindings(result), ['route/strip-after-auth broken']);
+			assert.match(result.findings.find((finding) => finding.ruleId === 'route/strip-after-auth')!.message, /\/rest\/\*/);
 			assert.deepEqual(summary(result), ['/rest/* → auth/never-delivered', '/share/* → bypass/stripped', 'every path except /outpost.goauthentik.io/*, /share/*, /rest/* → auth/never-delivered']);
 		});
 	});
@@ -240,13 +241,13 @@ describe('Caddy route model', () => {
 
 		it('should take the version from the image tag before the option', () => {
 			const result = analyzeDeployment({ caddyfile: 'x {\n\treverse_proxy navidrome:4533\n}', caddyImage: 'caddy:2.10.2-alpine', options: { caddyVersion: '2.6.2' } });
-			assert.deepEqual(result.deployment.caddy!.files[0]!.version.low, [2, 10, 2]);
+			assert.deepEqual(caddyAnalysis(result.deployment)!.files[0]!.version.low, [2, 10, 2]);
 		});
 
 		it('should warn about 2.11.0–2.11.1 for a floating 2.11 tag, and nothing on 2.11.4', () => {
 			const c8 = `x {\n\t@public path /share/* /rest/*\n\trequest_header @public -Remote-User\n\t@protected not path /share/* /rest/*\n\tforward_auth @protected authelia:9091 {\n\t\turi /a\n\t\tcopy_headers Remote-User\n\t}\n\treverse_proxy navidrome:4533\n}`;
 			const floating = analyzeDeployment({ caddyfile: c8, caddyImage: 'caddy:2.11' });
-			const finding = floating.findings.find((candidate) => candidate.ruleId === 'caddy/copyhdr-version');
+			const finding = floating.findings.find((candidate) => candidate.ruleId === 'route/placeholder');
 			assert.equal(finding?.severity, 'warning');
 			assert.match(finding!.message, /2\.11\.0–2\.11\.1/);
 			assert.deepEqual(caddyFindings(analyzeDeployment({ caddyfile: c8, caddyImage: 'caddy:2.11.4' })), []);
@@ -284,7 +285,7 @@ describe('Caddy route model', () => {
 			const result = analyzeDeployment({ caddyfile: 'x {\n\treverse_proxy localhost:4533\n}', noCompose: true, extra: { '/w/navidrome.toml': toml } });
 			assert.equal(caddyRoutes(result).length, 1);
 			assert.equal(caddyRoutes(analyzeDeployment({ caddyfile: 'x {\n\treverse_proxy localhost:8080\n}', noCompose: true, extra: { '/w/navidrome.toml': toml } })).length, 0);
-			assert.match(result.deployment.caddy!.files[0]!.version.description, /assumed/);
+			assert.match(caddyAnalysis(result.deployment)!.files[0]!.version.description, /assumed/);
 		});
 
 		it('should follow snippets and imported files', () => {

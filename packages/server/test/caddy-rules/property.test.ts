@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { Analyzer } from '../../src/analysis/engine.js';
+import { caddyAnalysis } from '../../src/analysis/proxies/caddy/index.js';
 import { fixtureWorkspace } from '../harness/fixtures.js';
-import { composeText } from './helpers.js';
-
-const fixturesRoot = fileURLToPath(new URL('../fixtures/rules/caddy/', import.meta.url));
+import { caddyFixtureFolders, composeText } from './helpers.js';
 
 function fixtureCaddyfiles(): string[] {
-	const texts: string[] = [];
-	for (const rule of readdirSync(fixturesRoot)) {
-		for (const name of readdirSync(join(fixturesRoot, rule))) {
-			const path = join(fixturesRoot, rule, name, 'Caddyfile');
-			try {
-				if (statSync(path).isFile()) texts.push(readFileSync(path, 'utf8'));
-			} catch {
-				// folder without a Caddyfile
-			}
-		}
-	}
-	return texts;
+	return caddyFixtureFolders().map(({ folder }) => readFileSync(join(folder, 'Caddyfile'), 'utf8'));
 }
 
 const words = [
@@ -50,7 +37,7 @@ function analyzeCaddyfile(text: string, image: string): { failures: string[]; ms
 	const ms = (used.user + used.system) / 1000;
 	const failures = [
 		...result.findings.filter((finding) => finding.message.startsWith('Rule ') && finding.message.includes('failed and was skipped')).map((finding) => finding.message),
-		...(result.deployment.caddy?.files.flatMap((file) => (file.failure ? [file.failure] : [])) ?? []),
+		...(caddyAnalysis(result.deployment)?.files.flatMap((file) => (file.failure ? [file.failure] : [])) ?? []),
 	];
 	return { failures, ms };
 }

@@ -1,30 +1,33 @@
 /**
-Truth tests: every Caddy rule fixture (and every `.fixed` result of its quick fixes) runs in the real Caddy 2.6.2 with the
-proxies.md §1 harness, and the engine's verdict for that fixture, evaluated for Caddy 2.6.2, must match what the
-upstream received from forged requests:
-- impersonation-category finding ⇔ a forged user reached the upstream;
-- broken-category finding ⇔ on a protected path an accepted user never reached it;
-- caddy/copyhdr-placeholder ⇔ a literal `{…}` placeholder reached it;
+Truth tests: every Caddy fixture (`route/<cause>/{fire,ok}-caddy-*` and `caddy/<rule>/*`, with every `.fixed` result of
+its quick fixes) runs in the real Caddy 2.6.2 with the proxies.md §1 harness, and the neutral Caddy routes the engine
+lowers for that fixture, evaluated for Caddy 2.6.2, must match what the upstream received from forged requests. The
+routes are read before the gate: the real Caddy forwards the same headers whatever Navidrome trusts or reads.
+- a forgery (other than a literal placeholder) ⇔ a forged user, or a fixed one without credentials, reached the upstream;
+- a loss ⇔ on a protected path an accepted user never reached it;
+- a `placeholder` forgery naming a literal text ⇔ a literal `{…}` placeholder reached it;
 - none of these ⇔ safe.
 Every fixture also goes through `caddy adapt`, which must accept it exactly when our parser finds no error and no syntax
 newer (or older) than 2.6.2.
 */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareVersions, parseVersion } from '@navidrome-extauth/core';
 import { Analyzer } from '../../src/analysis/engine.js';
-import type { Finding } from '../../src/analysis/findings.js';
 import type { Block, Directive } from '../../src/analysis/formats/caddyfile/index.js';
+import type { ProxyRoute } from '../../src/analysis/model/route.js';
+import { caddyAnalysis } from '../../src/analysis/proxies/caddy/index.js';
 import { witnessPaths } from '../../src/analysis/proxies/caddy/paths.js';
 import type { CaddyFileAnalysis } from '../../src/analysis/proxies/caddy/types.js';
 import { fixtureWorkspace, readFixtureFolder, type FixtureFile } from '../harness/fixtures.js';
 import { adapt, authServer, caddyEnvironment, close, echoServer, findCaddy, freePort, listen, probe, startCaddy, type CaddyEnvironment, type Probe } from './harness.js';
+import { caddyFixtureFolders } from './helpers.js';
 
-const fixturesRoot = fileURLToPath(new URL('../fixtures/rules/caddy/', import.meta.url));
+const fixturesRoot = fileURLToPath(new URL('../fixtures/rules/', import.meta.url));
 const target = parseVersion('2.6.2')!;
 
 type Case = { name: string; folder: string; files: FixtureFile[]; caddyfile: string };
@@ -32,21 +35,14 @@ type Case = { name: string; folder: string; files: FixtureFile[]; caddyfile: str
 /** Every fixture folder, plus one case per `Caddyfile.fixed` (the fixture with its preferred fixes applied). */
 function loadCases(): Case[] {
 	const cases: Case[] = [];
-	for (const rule of readdirSync(fixturesRoot).sort()) {
-		const ruleFolder = join(fixturesRoot, rule);
-		if (!statSync(ruleFolder).isDirectory()) continue;
-		for (const name of readdirSync(ruleFolder).sort()) {
-			const folder = join(ruleFolder, name);
-			if (!statSync(folder).isDirectory()) continue;
-			const files = readFixtureFolder(folder).map((file) => (basename(file.path) === 'compose.yaml' ? { ...file, text: pinCaddy(file.text) } : file));
-			const caddyfile = join(folder, 'Caddyfile');
-			if (!existsSync(caddyfile)) continue;
-			cases.push({ name: `caddy/${rule}/${name}`, folder, files, caddyfile });
-			const fixed = `${caddyfile}.fixed`;
-			if (existsSync(fixed)) {
-				const text = readFileSync(fixed, 'utf8');
-				cases.push({ name: `caddy/${rule}/${name} (fixed)`, folder, files: files.map((file) => (file.path === caddyfile ? { ...file, text } : file)), caddyfile });
-			}
+	for (const { name, folder } of caddyFixtureFolders()) {
+		const files = readFixtureFolder(folder).map((file) => (basename(file.path) === 'compose.yaml' ? { ...file, text: pinCaddy(file.text) } : file));
+		const caddyfile = join(folder, 'Caddyfile');
+		cases.push({ name, folder, files, caddyfile });
+		const fixed = `${caddyfile}.fixed`;
+		if (existsSync(fixed)) {
+			const text = readFileSync(fixed, 'utf8');
+			cases.push({ name: `${name} (fixed)`, folder, files: files.map((file) => (file.path === caddyfile ? { ...file, text } : file)), caddyfile });
 		}
 	}
 	return cases;
@@ -61,12 +57,23 @@ type Verdict = { impersonation: boolean; broken: boolean; placeholder: boolean }
 type Observation = Verdict & { notes: string[] };
 type Result = { adaptOk: boolean; adaptOutput: string; expectValid: boolean; engine: Verdict; engineFindings: string[]; observed?: Observation; extAuthOff?: boolean; error?: string };
 
-function engineVerdict(findings: readonly Finding[]): Verdict {
-	const caddy = findings.filter((finding) => finding.ruleId.startsWith('caddy/'));
+/** Caddy routes to a Navidrome with external auth intended (Navidrome ignores the header otherwise). */
+function judged(routes: readonly ProxyRoute[]): ProxyRoute[] {
+	return routes.filter((route) => route.proxy === 'caddy' && route.target?.intended.settings.extAuthEnabled);
+}
+
+/** A literal placeholder is its own class; its explanation says `to the literal text {…}` (lower.ts). */
+function literal(what: string): boolean {
+	return what.includes(' to the literal text ');
+}
+
+function engineVerdict(routes: readonly ProxyRoute[]): Verdict {
+	const forgeries = judged(routes).flatMap((route) => route.forgeries);
 	return {
-		impersonation: caddy.some((finding) => finding.category === 'impersonation'),
-		broken: caddy.some((finding) => finding.category === 'broken'),
-		placeholder: caddy.some((finding) => finding.ruleId === 'caddy/copyhdr-placeholder'),
+		// A merged explanation can name both a literal placeholder and a pass-through (a tag spanning both eras).
+		impersonation: forgeries.some((forgery) => forgery.cause !== 'placeholder' || !literal(forgery.what) || forgery.what.includes('passes through')),
+		broken: judged(routes).some((route) => route.losses.length > 0),
+		placeholder: forgeries.some((forgery) => forgery.cause === 'placeholder' && literal(forgery.what)),
 	};
 }
 
@@ -145,6 +152,10 @@ async function observe(port: number, header: string, text: string): Promise<Obse
 		} else if (value.startsWith('{')) {
 			observation.placeholder = true;
 			notes.push(`${label} ${path}: literal ${value}`);
+		} else if (value !== '' && !label.startsWith('Auth-')) {
+			// No credentials, yet the request arrives as some fixed user: everyone is that user.
+			observation.impersonation = true;
+			notes.push(`${label} ${path}: arrived as the fixed user ${value}`);
 		}
 	};
 	await Promise.all(
@@ -205,7 +216,7 @@ describe('Caddy rules agree with the real Caddy 2.6.2', function () {
 		const texts = cases.map((testCase) => testCase.files.find((file) => file.path === testCase.caddyfile)?.text ?? '').join('\n');
 		for (const row of ['C1', 'C3', 'C4', 'C5', 'C6', 'C7a', 'C7b', 'C8', 'C9']) assert.ok(texts.includes(`§2.1 ${row}`), `no fixture for ${row}`);
 		// C2 is the Navidrome-docs layout itself.
-		assert.ok(cases.some((testCase) => testCase.name.endsWith('strip-after-auth/fire-docs-quickstart')), 'no fixture for C2');
+		assert.ok(cases.some((testCase) => testCase.name.endsWith('strip-after-auth/fire-caddy-docs-quickstart')), 'no fixture for C2');
 	});
 
 	for (const testCase of cases) {
@@ -232,9 +243,9 @@ describe('Caddy rules agree with the real Caddy 2.6.2', function () {
 
 async function runCase(testCase: Case, index: number, home: string, env: CaddyEnvironment, ports: { echo: number; auth: number }): Promise<Result> {
 	const analysis = new Analyzer().analyze({ files: testCase.files, workspace: fixtureWorkspace(testCase.files), options: { caddyVersion: '2.6.2' } });
-	const file = analysis.deployment.caddy?.files.find((candidate) => candidate.file === testCase.caddyfile);
-	const engine = engineVerdict(analysis.findings);
-	const engineFindings = analysis.findings.filter((finding) => finding.ruleId.startsWith('caddy/')).map((finding) => `${finding.ruleId} ${finding.category}: ${finding.message}`);
+	const file = caddyAnalysis(analysis.deployment)?.files.find((candidate) => candidate.file === testCase.caddyfile);
+	const engine = engineVerdict(analysis.deployment.routes);
+	const engineFindings = judged(analysis.deployment.routes).flatMap((route) => [...route.forgeries, ...route.losses].map((outcome) => `${outcome.cause}: ${outcome.what}`));
 	if (!file) return { adaptOk: false, adaptOutput: '', expectValid: true, engine, engineFindings, error: 'the engine did not analyse the Caddyfile' };
 	const text = testCase.files.find((candidate) => candidate.path === testCase.caddyfile)!.text;
 	const folder = join(home, `case-${index}`);

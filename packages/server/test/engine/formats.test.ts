@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { interpolate } from '../../src/analysis/formats/compose/interpolate.js';
+import { interpolate } from '../../src/analysis/formats/interpolate.js';
 import { parseCompose, parsePortString, splitImage } from '../../src/analysis/formats/compose/parse.js';
 import { parseDotenv } from '../../src/analysis/formats/dotenv/parse.js';
+import { guessFileKind, maySniff, sniffBytes, sniffFileKind } from '../../src/analysis/detect.js';
 import { detectFileKind, resolvePath } from '../../src/analysis/files.js';
 import { LineIndex } from '../../src/analysis/text.js';
 
@@ -132,12 +133,86 @@ describe('detectFileKind(path)', () => {
 			'/x/dynamic/routers.toml': 'traefik',
 			'/x/README.md': undefined,
 			'/x/package.json': undefined,
+			'/x/docker-compose.json': 'compose',
+			'/x/compose.yml.template': 'compose',
+			'/x/nginx.conf.template': 'nginx',
+			'/x/Caddyfile.prod': 'caddyfile',
+			'/x/music.caddy': 'caddyfile',
+			'/config/nginx/proxy-confs/navidrome.subdomain.conf': 'nginx',
+			'/config/nginx/proxy-confs/navidrome.subfolder.conf': 'nginx',
+			'/config/nginx/proxy-confs/navidrome.subdomain.conf.sample': undefined,
+			'/npm/data/nginx/proxy_host/3.conf': 'nginx',
+			'/x/music.conf': undefined,
+			'/x/navidrome.yml': undefined,
+			'/x/stack.yml': undefined,
+			'/x/.template': undefined,
 		};
 		for (const [path, kind] of Object.entries(cases)) assert.equal(detectFileKind(path), kind, path);
 	});
 	it('should resolve relative paths', () => {
 		assert.equal(resolvePath('/a/b', '../c/./d'), '/a/c/d');
 		assert.equal(resolvePath('/a/b', '/abs'), '/abs');
+	});
+});
+
+describe('sniffFileKind(path, prefix)', () => {
+	const nginx = 'server {\n\tlisten 80;\n\tlocation / {\n\t\tproxy_pass http://navidrome:4533;\n\t}\n}\n';
+	const swagSubfolder = 'location ^~ /navidrome/ {\n    include /config/nginx/proxy.conf;\n    set $upstream_app navidrome;\n    proxy_pass http://$upstream_app:4533;\n}\n';
+	const caddy = 'music.example.com {\n\treverse_proxy navidrome:4533\n}\n';
+	const compose = 'services:\n  navidrome:\n    image: deluan/navidrome:0.63.2\n';
+	const composeJson = '{\n  "services": {\n    "navidrome": { "image": "deluan/navidrome:0.63.2" }\n  }\n}\n';
+	const traefikYaml = 'http:\n  routers:\n    navidrome:\n      rule: Host(`music.example.com`)\n      service: navidrome\n';
+	const traefikToml = '[http.routers.navidrome]\n  rule = "Host(`music.example.com`)"\n';
+	const toml = '# Navidrome\nMusicFolder = "/music"\n[ExtAuth]\nTrustedSources = "10.0.0.2/32"\n';
+	const dotenv = '# for the unit\nND_MUSICFOLDER=/music\nND_EXTAUTH_TRUSTEDSOURCES=@\n';
+	const unit = '[Unit]\nDescription=Navidrome\n\n[Service]\nEnvironmentFile=/etc/navidrome/navidrome.conf\nExecStart=/usr/bin/navidrome\n';
+	const kindOf = (path: string, text: string) => sniffFileKind(path, text)?.kind;
+	const skipOf = (path: string, text: string) => {
+		const detection = sniffFileKind(path, text);
+		return detection && 'skipped' in detection ? detection.skipped.reason : undefined;
+	};
+
+	it('should tell each kind by content, whatever the name', () => {
+		assert.equal(kindOf('/x/music.conf', nginx), 'nginx');
+		assert.equal(kindOf('/x/navidrome.conf', swagSubfolder), 'nginx');
+		assert.equal(kindOf('/x/default.conf.template', nginx), 'nginx');
+		assert.equal(kindOf('/x/my-caddy', caddy), 'caddyfile');
+		assert.equal(kindOf('/x/navidrome.yml', compose), 'compose');
+		assert.equal(kindOf('/x/stack.yml', compose), 'compose');
+		assert.equal(kindOf('/x/deploy.yml.template', compose), 'compose');
+		assert.equal(kindOf('/x/stack.json', composeJson), 'compose');
+		assert.equal(kindOf('/x/routes.yml', traefikYaml), 'traefik');
+		assert.equal(kindOf('/x/routes.toml', traefikToml), 'traefik');
+		assert.equal(kindOf('/x/config.toml', toml), 'navidrome-toml');
+		assert.equal(kindOf('/x/navidrome.conf', dotenv), 'dotenv');
+	});
+	it('should list a systemd unit with Environment settings, an Apache config and Navidrome-looking text as skipped', () => {
+		assert.deepEqual(sniffFileKind('/x/navidrome.service', unit), { skipped: { reason: 'not-read', what: 'a systemd unit with Environment settings, which this tool does not read yet' } });
+		assert.equal(sniffFileKind('/x/other.service', '[Service]\nExecStart=/bin/true\n'), undefined);
+		assert.equal(skipOf('/x/music.conf', '<VirtualHost *:80>\n  ProxyPass / http://navidrome:4533/\n</VirtualHost>\n'), 'not-read');
+		assert.equal(skipOf('/x/settings.ini', '[music]\nport: 4533\nhost = navidrome:4533\n'), 'unrecognised');
+	});
+	it('should say nothing of content that says nothing, of signals in the wrong family, and of binary text', () => {
+		assert.equal(sniffFileKind('/x/settings.yml', 'name: x\nitems:\n  - a\n'), undefined);
+		assert.equal(sniffFileKind('/x/notes.conf', 'proxy_pass is a directive; so is listen.\n'), undefined);
+		assert.equal(skipOf('/x/site.yml', nginx), 'unrecognised', 'nginx is not looked for in YAML, but :4533 is worth a mention');
+		assert.equal(sniffFileKind('/x/music.conf', `\u0000${nginx}`), undefined);
+		assert.equal(sniffFileKind('/x/music.conf', `${'#'.repeat(sniffBytes)}\n${nginx}`), undefined, 'only the prefix counts');
+	});
+	it('should stay linear on long lines without a match', () => {
+		const started = performance.now();
+		for (const line of ['a '.repeat(8000), 'a.'.repeat(8000), `location ${'x'.repeat(16000)}`, ` ,${' ,'.repeat(8000)}`]) for (const name of ['/x/a.conf', '/x/a.yml', '/x/a.toml', '/x/Caddy']) sniffFileKind(name, line);
+		assert.ok(performance.now() - started < 500, `${performance.now() - started} ms`);
+	});
+	it('should sniff only names that may hold configuration', () => {
+		for (const path of ['/x/music.conf', '/x/navidrome.yml', '/x/stack.json', '/x/routes.toml', '/x/navidrome.service', '/x/haproxy.cfg', '/x/site.yml.template', '/x/my-caddy']) assert.equal(maySniff(path), true, path);
+		for (const path of ['/x/compose.yaml', '/x/README.md', '/x/package.json', '/x/tsconfig.base.json', '/x/app.ts', '/x/photo.jpg', '/x/Makefile', '/x/.bashrc', '/x/.github/workflows/ci.yml']) assert.equal(maySniff(path), false, path);
+	});
+	it('should guess the kind of a named file by name, content, then extension', () => {
+		assert.deepEqual(guessFileKind('/x/Caddyfile', 'anything'), { kind: 'caddyfile', by: 'name' });
+		assert.deepEqual(guessFileKind('/x/site.txt', caddy), { kind: 'caddyfile', by: 'content' });
+		assert.deepEqual(guessFileKind('/x/music.conf', '# empty for now\n'), { kind: 'nginx', by: 'extension' });
+		assert.equal(guessFileKind('/x/notes.txt', 'x'), undefined);
 	});
 });
 

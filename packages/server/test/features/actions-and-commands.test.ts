@@ -61,7 +61,7 @@ describe('codeActions', () => {
 		assert.equal(findingsOf(twice).filter((f) => f.ruleId === other.finding.ruleId).length, 0);
 		// The same comment in TOML, .env, nginx and Caddy files, which all use `#`.
 		const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rules');
-		const folders = ['nd/trusted-source-ignored/fire-semicolons-toml', 'nd/trust-all/fire-via-dotenv', 'nginx/underscores/fire-underscores-on', 'caddy/copyhdr-version/fire-2.10-no-strip-before-auth'];
+		const folders = ['nd/trusted-source-ignored/fire-semicolons-toml', 'nd/trust-all/fire-via-dotenv', 'nginx/underscores/fire-underscores-on', 'route/placeholder/fire-caddy-2.10-no-strip-before-auth'];
 		const kinds = new Set<string>();
 		for (const folder of folders) {
 			const files = Object.fromEntries(readFixtureFolder(join(fixtures, folder)).map((file) => [file.path, file.text]));

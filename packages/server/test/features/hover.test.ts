@@ -100,9 +100,15 @@ describe('hover', () => {
 				proxy: 'caddy',
 				location: { file: '/w/Caddyfile', span: { start: 0, end: caddy.length } },
 				requests: '/rest/*',
+				witnesses: ['/rest/ping.view'],
+				conditions: [],
 				upstream: 'navidrome:4533',
 				target: context.analysis!.deployment.navidromes[0],
+				peer: { trusted: 'assumed', address: undefined },
+				auth: [],
 				authenticated: false,
+				forgeries: [],
+				losses: [],
 				header: { fate: 'passthrough', detail: 'header_up copies the client value', locations: [{ file: '/w/Caddyfile', span: { start: directive, end: caddy.indexOf('\n', directive) } }] },
 			};
 			const analysis: AnalysisResult = { ...context.analysis!, deployment: { ...context.analysis!.deployment, routes: [route] } };

@@ -54,7 +54,7 @@ describe('nginx location model', () => {
 			});
 			assert.deepEqual(model.roots.map((root) => root.file), ['/p/nginx.conf']);
 			assert.equal(model.routes.length, 1);
-			assert.equal(result.findings.filter((finding) => finding.ruleId === 'nginx/bypass-nostrip').length, 1);
+			assert.equal(result.findings.filter((finding) => finding.ruleId === 'route/bypass-nostrip').length, 1);
 		});
 
 		it('should map an absolute include to the workspace through the compose bind mount', () => {
@@ -104,7 +104,7 @@ server {
 				'/p/nginx.conf': http('server { listen 80; location /rest/ { proxy_pass http://192.168.1.20:4533; } }'),
 			});
 			assert.equal(model.routes[0]?.target.assumed, true);
-			assert.match(result.findings.find((finding) => finding.ruleId === 'nginx/bypass-nostrip')!.message, /taken to be Navidrome 'navidrome', the only instance found/);
+			assert.match(result.findings.find((finding) => finding.ruleId === 'route/bypass-nostrip')!.message, /taken to be Navidrome 'navidrome', the only instance found/);
 		});
 
 		it('should reach a standalone Navidrome on loopback by its port', () => {
@@ -220,6 +220,107 @@ server {
 			assert.equal(route.header.lossCause, 'capture-mismatch');
 			const shown = route.route.header.locations.map((location) => text.slice(location.span.start, location.span.end));
 			assert.deepEqual(shown.sort(), ['auth_request /auth;', 'auth_request_set $user $upstream_http_remote_user;', 'proxy_set_header Remote-User $user;']);
+		});
+	});
+
+	describe('lowering into neutral routes', () => {
+		const authLocation = 'location = /auth { internal; proxy_pass http://authentik-server:9000/outpost.goauthentik.io/auth/nginx; }';
+
+		it('should give each location the typical paths nginx sends it (exact, ^~, regex order, nested)', () => {
+			const { model } = analyse({
+				'/p/compose.yaml': composeYaml,
+				'/p/nginx.conf': http(`server {
+	listen 80;
+	location / { proxy_pass http://navidrome:4533; }
+	location = /rest/ping.view { proxy_pass http://navidrome:4533; }
+	location ^~ /share/ { proxy_pass http://navidrome:4533; }
+	location ~ ^/(share|api)/ { proxy_pass http://navidrome:4533; }
+	location ~* ^/REST/ { proxy_pass http://navidrome:4533; }
+	location /app/ {
+		proxy_pass http://navidrome:4533;
+		location ~ \\.js$ { proxy_pass http://navidrome:4533; }
+	}
+}`),
+			});
+			const witnesses = new Map(model.routes.map((route) => [route.route.requests, route.route.witnesses]));
+			assert.deepEqual(witnesses.get('location /'), ['/auth/login', '/ping', '/']);
+			assert.deepEqual(witnesses.get('location = /rest/ping.view'), ['/rest/ping.view']);
+			// ^~ stops the regexes: /share/abc stays with the prefix; the first matching regex takes /api/song.
+			assert.deepEqual(witnesses.get('location ^~ /share/'), ['/share/abc', '/share/def', '/share/']);
+			assert.deepEqual(witnesses.get('location ~ ^/(share|api)/'), ['/api/song', '/api/album']);
+			// Case-insensitive: the rest of /rest/ lands here; the exact location keeps /rest/ping.view.
+			assert.deepEqual(witnesses.get('location ~* ^/REST/'), ['/rest/stream.view', '/REST/']);
+			assert.deepEqual(witnesses.get('location /app/'), ['/app/']);
+			assert.deepEqual(witnesses.get('location ~ \\.js$'), []);
+		});
+
+		it('should map witnesses through BaseURL and a static proxy_pass URI, and give up on rewrite', () => {
+			const compose = composeYaml.replace('ND_EXTAUTH_TRUSTEDSOURCES: 172.30.0.10/32', 'ND_EXTAUTH_TRUSTEDSOURCES: 172.30.0.10/32\n      ND_BASEURL: /music');
+			const { model } = analyse({
+				'/p/compose.yaml': compose,
+				'/p/nginx.conf': http(`server {
+	listen 80;
+	location /music/ { proxy_pass http://navidrome:4533; }
+	location /nd/ { proxy_pass http://navidrome:4533/music/; }
+	location /old/ { rewrite ^/old/(.*)$ /music/$1 break; proxy_pass http://navidrome:4533; }
+}`),
+			});
+			const witnesses = new Map(model.routes.map((route) => [route.route.requests, route.route.witnesses]));
+			assert.ok(witnesses.get('location /music/')!.includes('/music/rest/ping.view'));
+			assert.ok(witnesses.get('location /nd/')!.includes('/music/share/abc'), JSON.stringify(witnesses.get('location /nd/')));
+			assert.deepEqual(witnesses.get('location /old/'), []);
+		});
+
+		it('should report nothing for a bypass that only reaches paths where Navidrome never reads the header', () => {
+			const { result, model } = analyse({
+				'/p/compose.yaml': composeYaml,
+				'/p/nginx.conf': http('server { listen 80; location /metrics/ { proxy_pass http://navidrome:4533; } location = /ping { proxy_pass http://navidrome:4533; } }'),
+			});
+			assert.equal(model.routes.length, 2);
+			assert.equal(result.findings.filter((finding) => finding.ruleId === 'route/bypass-nostrip').length, 0);
+		});
+
+		it('should record conditions, auth steps and the peer as Navidrome sees it', () => {
+			const { model } = analyse({
+				'/p/compose.yaml': composeYaml,
+				'/p/nginx.conf': http(`server { listen 80; ${authLocation}
+	location / {
+		allow 10.0.0.0/8; deny all;
+		if ($http_x_debug) { return 403; }
+		auth_request /auth; auth_request_set $user $upstream_http_x_authentik_username; proxy_set_header Remote-User $user;
+		proxy_pass http://navidrome:4533;
+	} }`),
+			});
+			const route = model.routes[0]!.route;
+			assert.deepEqual(route.conditions, ['if ($http_x_debug)', 'allow 10.0.0.0/8', 'deny all']);
+			assert.deepEqual(route.auth.map((step) => [step.kind, step.name, step.setsUser]), [['forward-auth', 'auth_request /auth', true]]);
+			assert.deepEqual(route.peer, { trusted: 'yes', address: '172.30.0.10' });
+			assert.deepEqual([route.forgeries, route.losses], [[], []]);
+		});
+
+		it('should take a host nginx (no compose service mounts it) to be trusted, as an assumption', () => {
+			const { model } = analyse({
+				'/h/navidrome.toml': '[ExtAuth]\nTrustedSources = "127.0.0.1/32"\n',
+				'/h/nginx.conf': http('server { listen 80; location / { proxy_pass http://127.0.0.1:4533; } }'),
+			});
+			assert.equal(model.routes[0]!.route.peer.trusted, 'assumed');
+		});
+
+		it('should judge forgeable and delivered independently', () => {
+			const { model } = analyse({
+				'/p/compose.yaml': composeYaml,
+				'/p/nginx.conf': http(`server { listen 80; ${authLocation}
+	location /none/ { auth_request /auth; proxy_pass http://navidrome:4533; }
+	location /client/ { auth_request /auth; proxy_set_header Remote-User $http_x_user; proxy_pass http://navidrome:4533; }
+	location /bypass/ { proxy_pass http://navidrome:4533; }
+	location /rest/ { auth_request /auth; auth_request_set $user $upstream_http_x_authentik_username; proxy_set_header Remote-User $user; proxy_pass http://navidrome:4533; }
+}`),
+			});
+			const causes = new Map(model.routes.map((route) => [route.route.requests, [...route.route.forgeries.map((f) => `${f.cause}/${f.who}`), ...route.route.losses.map((l) => l.cause)]]));
+			assert.deepEqual(causes.get('location /none/'), ['auth-no-user/signed-in', 'never-mapped']);
+			assert.deepEqual(causes.get('location /client/'), ['client-input/signed-in', 'never-mapped']);
+			assert.deepEqual(causes.get('location /bypass/'), ['bypass-nostrip/anyone']);
+			assert.deepEqual(causes.get('location /rest/'), []);
 		});
 	});
 });

@@ -6,20 +6,19 @@ each route's fate agrees with its own analysis.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { Analyzer } from '../../src/analysis/engine.js';
 import { buildNginxModel, nginxModel } from '../../src/analysis/proxies/nginx/index.js';
 import { fixtureWorkspace } from '../harness/fixtures.js';
-
-const fixturesRoot = fileURLToPath(new URL('../fixtures/rules/nginx/', import.meta.url));
+import { nginxFixtures } from './harness/fixtures.js';
 
 function filesUnder(folder: string): string[] {
 	return readdirSync(folder).flatMap((name) => (statSync(join(folder, name)).isDirectory() ? filesUnder(join(folder, name)) : [join(folder, name)]));
 }
 
-const nginxTexts = filesUnder(fixturesRoot).filter((path) => path.endsWith('.conf')).map((path) => readFileSync(path, 'utf8'));
-const composeText = readFileSync(join(fixturesRoot, 'bypass-nostrip', 'fire-rest-bypass', 'compose.yaml'), 'utf8');
+const fixtures = nginxFixtures();
+const nginxTexts = fixtures.flatMap(({ folder }) => filesUnder(folder)).filter((path) => path.endsWith('.conf')).map((path) => readFileSync(path, 'utf8'));
+const composeText = readFileSync(join(fixtures.find(({ name }) => name.endsWith('/fire-nginx-rest-bypass'))!.folder, 'compose.yaml'), 'utf8');
 
 const word = fc.constantFrom(
 	'Remote-User', 'remote-user', 'REMOTE_USER', 'X-Real-IP', 'Host', '""', "''", '$user', '$http_remote_user', '$remote_user', '$upstream_http_remote_user',
@@ -65,6 +64,13 @@ function check(files: Array<{ path: string; text: string }>): void {
 	for (const route of model.routes) {
 		assert.equal(route.header.forgeable, route.route.header.fate === 'passthrough');
 		assert.equal(route.route.authenticated, route.header.protection !== undefined);
+		// The neutral route carries the analysis: a forgery exactly when forgeable, a loss only where auth runs and fails to deliver.
+		// A fixed user without auth (route/literal-user) is its own forgery: the client does not choose it, everyone gets it.
+		const literal = route.route.forgeries.filter((forgery) => forgery.cause === 'literal-user');
+		if (literal.length > 0) assert.ok(route.header.fixedUser && !route.header.protection && !route.header.forgeable);
+		assert.equal(route.route.forgeries.length - literal.length > 0, route.header.forgeable && route.header.forgeCause !== undefined && (route.header.culprit !== undefined || route.header.forgeCause === 'no-handling' || route.header.forgeCause === 'inherit-lost'));
+		if (route.route.losses.length > 0) assert.ok(route.header.protection && !route.header.delivered);
+		assert.ok(route.route.witnesses.length <= 12 && route.route.witnesses.every((path) => path.startsWith('/')), JSON.stringify(route.route.witnesses));
 	}
 }
 

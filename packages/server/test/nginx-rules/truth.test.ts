@@ -1,5 +1,5 @@
 /**
-Truth tests: every nginx rule fixture (fire-* and ok-*) runs on the real nginx (Debian nginx-light 1.22, plus
+Truth tests: every nginx rule fixture (`fire-nginx-*`/`ok-nginx-*` of the route rules, and nginx/underscores) runs on the real nginx (Debian nginx-light 1.22, plus
 libnginx-mod-http-headers-more-filter for fixtures using headers-more) with the echo upstream and fake auth services
 of proxies.md §1, and gets the forged requests of §3.1. What Navidrome would see decides the truth:
 
@@ -7,29 +7,24 @@ of proxies.md §1, and gets the forged requests of §3.1. What Navidrome would s
 - "user never delivered": a path that needs auth lets valid credentials through, but never with the user;
 - "safe": neither.
 
-The engine must agree on the very same fixture: an impersonation-category finding exactly when impersonation is
-possible, a broken-category nginx finding exactly when the user is never delivered.
+The two are judged independently (a route can be both). The engine must agree on the very same fixture: an
+impersonation-category finding (live or latent: nginx forwards the forged header either way) exactly when
+impersonation is possible, a broken-category route or nginx finding exactly when the user is never delivered.
 */
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { Analyzer } from '../../src/analysis/engine.js';
 import { nginxModel } from '../../src/analysis/proxies/nginx/index.js';
 import { repoRoot } from '../harness/cli.js';
 import { fixtureWorkspace, readFixtureFolder } from '../harness/fixtures.js';
+import { nginxFixtures } from './harness/fixtures.js';
 import { findNginx, freePort, headersMoreModule, prepareConfig, removePrefix, startNginx, testConfig } from './harness/nginx.js';
 import { observe, probeHosts, probePaths, send, variants, type Exchange } from './harness/probe.js';
 import { startUpstreams, type Upstreams } from './harness/upstreams.js';
 
-const fixturesRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rules', 'nginx');
-
-const fixtures: Array<{ name: string; folder: string }> = readdirSync(fixturesRoot)
-	.sort()
-	.flatMap((rule) => readdirSync(join(fixturesRoot, rule)).sort().map((name) => ({ name: `${rule}/${name}`, folder: join(fixturesRoot, rule, name) })))
-	.filter(({ folder }) => statSync(folder).isDirectory())
-	.concat(['nginx-safe', 'nginx-unsafe'].map((name) => ({ name: `examples/${name}`, folder: join(repoRoot, 'examples', name) })));
+const fixtures: Array<{ name: string; folder: string }> = nginxFixtures().concat(['nginx-safe', 'nginx-unsafe'].map((name) => ({ name: `examples/${name}`, folder: join(repoRoot, 'examples', name) })));
 
 /** Every file of a folder, recursively. */
 function listFiles(folder: string): string[] {
@@ -57,12 +52,14 @@ function engineVerdict(folder: string): EngineView {
 	const files = readFixtureFolder(folder);
 	const result = new Analyzer().analyze({ files, workspace: fixtureWorkspace(files) });
 	const judged = nginxModel(result.deployment).routes.filter((route) => route.target.instance.intended.settings.extAuthEnabled);
+	const proxyRule = (ruleId: string): boolean => ruleId.startsWith('nginx/') || ruleId.startsWith('route/');
+	const broken = (finding: (typeof result.findings)[number]): boolean => finding.category === 'broken' && proxyRule(finding.ruleId);
 	return {
 		impersonation: result.findings.some((finding) => finding.category === 'impersonation'),
-		neverDelivered: result.findings.some((finding) => finding.category === 'broken' && finding.ruleId.startsWith('nginx/')),
+		neverDelivered: result.findings.some(broken),
 		header: judged[0]?.userHeader ?? 'Remote-User',
-		findings: result.findings.filter((finding) => finding.ruleId.startsWith('nginx/')).map((finding) => `${finding.ruleId} (${finding.category}) ${finding.message}`),
-		allFixable: result.findings.filter((finding) => finding.category === 'impersonation' || (finding.category === 'broken' && finding.ruleId.startsWith('nginx/'))).every((finding) => finding.fixes?.some((fix) => fix.isPreferred)),
+		findings: result.findings.filter((finding) => proxyRule(finding.ruleId)).map((finding) => `${finding.ruleId} (${finding.category}${finding.latent ? `, latent ${finding.latent}` : ''}) ${finding.message}`),
+		allFixable: result.findings.filter((finding) => finding.category === 'impersonation' || broken(finding)).every((finding) => finding.fixes?.some((fix) => fix.isPreferred)),
 	};
 }
 
@@ -121,7 +118,8 @@ async function runFixture(nginx: string, folder: string, header: string, upstrea
 }
 
 function describeVerdict(verdict: Verdict): string {
-	return verdict.impersonation ? 'impersonation possible' : verdict.neverDelivered ? 'user never delivered' : 'safe';
+	const said = [verdict.impersonation ? 'impersonation possible' : '', verdict.neverDelivered ? 'user never delivered' : ''].filter(Boolean);
+	return said.length > 0 ? said.join(' and ') : 'safe';
 }
 
 describe('nginx rules against the real nginx (proxies.md §1, §3.1)', function () {

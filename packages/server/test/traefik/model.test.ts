@@ -218,10 +218,10 @@ describe('traefik model', () => {
 
 		it('should judge trust by the pinned Traefik address, and assume trust when it is not pinned', () => {
 			const labels = '      traefik.http.routers.nd.rule: Host(`m`)';
-			assert.equal(route(model({ '/w/compose.yaml': compose({ labels }) }), 'nd').peerTrusted, true);
-			assert.equal(route(model({ '/w/compose.yaml': compose({ labels, trusted: '172.30.0.11/32' }) }), 'nd').peerTrusted, false);
+			assert.deepEqual(route(model({ '/w/compose.yaml': compose({ labels }) }), 'nd').peer, { trusted: 'yes', address: '172.30.0.10' });
+			assert.deepEqual(route(model({ '/w/compose.yaml': compose({ labels, trusted: '172.30.0.11/32' }) }), 'nd').peer, { trusted: 'no', address: '172.30.0.10' });
 			const unpinned = compose({ labels, trusted: '172.30.0.0/24' }).replace('    networks:\n      proxy:\n        ipv4_address: 172.30.0.10\n', '');
-			assert.equal(route(model({ '/w/compose.yaml': unpinned }), 'nd').peerTrusted, true);
+			assert.deepEqual(route(model({ '/w/compose.yaml': unpinned }), 'nd').peer, { trusted: 'assumed', address: undefined });
 		});
 	});
 
@@ -272,6 +272,67 @@ describe('traefik model', () => {
 			assert.equal(models.length, 2);
 			assert.ok(models.every((built) => built.routes.length === 1));
 			assert.equal(result.deployment.routes.filter((candidate) => candidate.proxy === 'traefik').length, 2);
+		});
+	});
+
+	describe('lowering into neutral routes', () => {
+		const lowered = (labels: string[], extra: Partial<Parameters<typeof compose>[0]> = {}) => {
+			const result = analyse({ '/w/compose.yaml': compose({ labels: labels.map((line) => `      ${line}`).join('\n'), ...extra }) });
+			const routes = result.deployment.routes.filter((candidate) => candidate.proxy === 'traefik');
+			assert.equal(routes.length, 1);
+			return routes[0]!;
+		};
+
+		it('should name the paths the router wins, its undecided conditions, its peer and its auth steps', () => {
+			const route = lowered([
+				'traefik.http.routers.nd.rule: Host(`m`) && PathPrefix(`/rest/`) && Header(`X-Client`, `app`)',
+				'traefik.http.routers.nd.middlewares: auth',
+				'traefik.http.middlewares.auth.forwardauth.address: http://authelia:9091/api/authz/forward-auth',
+				'traefik.http.middlewares.auth.forwardauth.authResponseHeaders: Remote-User',
+			]);
+			assert.ok(route.witnesses.includes('/rest/ping.view'), route.witnesses.join(', '));
+			assert.ok(!route.witnesses.includes('/app/'));
+			assert.deepEqual(route.conditions, ['Header(`X-Client`, `app`)']);
+			assert.deepEqual(route.peer, { trusted: 'yes', address: '172.30.0.10' });
+			assert.deepEqual(route.auth.map((run) => [run.kind, run.name, run.setsUser]), [['forward-auth', 'auth@docker', true]]);
+			assert.equal(route.authenticated, true);
+			assert.deepEqual([route.forgeries, route.losses], [[], []]);
+			assert.equal(route.header.fate, 'authenticated');
+		});
+
+		it('should give a router without auth or strip one forgery, bypass-nostrip by anyone, with the strip fix', () => {
+			const route = lowered(['traefik.http.routers.nd.rule: Host(`m`)']);
+			assert.deepEqual(route.forgeries.map((forgery) => [forgery.cause, forgery.who, forgery.fixes?.length]), [['bypass-nostrip', 'anyone', 1]]);
+			assert.deepEqual(route.losses, []);
+			assert.equal(route.auth.length, 0);
+		});
+
+		it('should keep the two outcomes of a forwardAuth that does not list the header independent of each other', () => {
+			const auth = ['traefik.http.middlewares.auth.forwardauth.address: http://authelia:9091/api/authz/forward-auth', 'traefik.http.middlewares.auth.forwardauth.authResponseHeaders: Remote-Groups'];
+			const open = lowered(['traefik.http.routers.nd.rule: Host(`m`)', 'traefik.http.routers.nd.middlewares: auth', ...auth]);
+			assert.deepEqual(open.forgeries.map((forgery) => [forgery.cause, forgery.who]), [['auth-no-user', 'signed-in']]);
+			assert.deepEqual(open.losses.map((loss) => loss.cause), ['never-mapped']);
+			const stripped = lowered(['traefik.http.routers.nd.rule: Host(`m`)', 'traefik.http.routers.nd.middlewares: strip, auth', 'traefik.http.middlewares.strip.headers.customrequestheaders.Remote-User: ""', ...auth]);
+			assert.deepEqual(stripped.forgeries, []);
+			assert.deepEqual(stripped.losses.map((loss) => loss.cause), ['never-mapped']);
+			assert.equal(stripped.auth[0]!.setsUser, false);
+		});
+
+		it('should lower a strip after forwardAuth to a strip-after-auth loss with the reorder fix', () => {
+			const route = lowered([
+				'traefik.http.routers.nd.rule: Host(`m`)',
+				'traefik.http.routers.nd.middlewares: auth, strip',
+				'traefik.http.middlewares.strip.headers.customrequestheaders.Remote-User: ""',
+				'traefik.http.middlewares.auth.forwardauth.address: http://authelia:9091/api/authz/forward-auth',
+				'traefik.http.middlewares.auth.forwardauth.authResponseHeaders: Remote-User',
+			]);
+			assert.deepEqual(route.forgeries, []);
+			assert.deepEqual(route.losses.map((loss) => [loss.cause, loss.fixes?.[0]?.title]), [['strip-after-auth', 'Move strip before auth']]);
+		});
+
+		it('should take the peer from the shared model: no honoured TCP entry is "no", not "trusted"', () => {
+			const route = lowered(['traefik.http.routers.nd.rule: Host(`m`)'], { trusted: '172.30.0.10' });
+			assert.equal(route.peer.trusted, 'no');
 		});
 	});
 });

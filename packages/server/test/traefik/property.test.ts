@@ -9,9 +9,9 @@ import { decodeLabels, evaluateRule, parseRule, parseTraefikFile, readDynamic, r
 import { buildTraefikModels } from '../../src/analysis/proxies/traefik/build.js';
 import { fixtureWorkspace } from '../harness/fixtures.js';
 
-const fixturesRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rules', 'traefik');
+const rulesRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rules');
 
-/** Every Traefik file of the rule fixtures, with the compose file beside it. */
+/** Every Traefik file of the rule fixtures (`traefik/*`, and the route rules' `*-traefik-*`), with the compose file beside it. */
 function traefikFixtures(): Array<{ compose: string; path: string; text: string }> {
 	const found: Array<{ compose: string; path: string; text: string }> = [];
 	const walk = (folder: string, compose: string | undefined): void => {
@@ -23,7 +23,10 @@ function traefikFixtures(): Array<{ compose: string; path: string; text: string 
 			else if (/\.(ya?ml|toml)$/.test(name) && name !== 'compose.yaml' && here) found.push({ compose: here, path, text: readFileSync(path, 'utf8') });
 		}
 	};
-	walk(fixturesRoot, undefined);
+	walk(join(rulesRoot, 'traefik'), undefined);
+	for (const rule of readdirSync(join(rulesRoot, 'route'))) {
+		for (const name of readdirSync(join(rulesRoot, 'route', rule))) if (/^(fire|ok)-traefik-/.test(name)) walk(join(rulesRoot, 'route', rule, name), undefined);
+	}
 	return found;
 }
 

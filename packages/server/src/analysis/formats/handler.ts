@@ -3,10 +3,16 @@ How the engine parses each kind of file. A handler is pure: it gets the text and
 `.env`, imports and includes) and returns the format's tree plus syntax errors. It never throws.
 */
 import type { FileKind, ReadProblem, SourceFile, WorkspaceView } from '../files.js';
-import type { AnalysisOptions } from '../model/deployment.js';
+import type { AnalysisOptions } from '../options.js';
 import type { SyntaxError } from './syntax-error.js';
 
+/**
+The engine's view of the workspace for every layer (parsers, the model, proxy adapters). Every `readText`, every
+`workspace.readFile` and every `workspace.listFiles` is recorded, so a cached result is reused only while everything
+it read is unchanged; code that reads a file any other way makes the language server's findings go stale.
+*/
 export type ParseContext = {
+	/** The same reads as `readText`, plus folder listings (recorded too). */
 	workspace: WorkspaceView;
 	options: AnalysisOptions;
 	/** Text of another file: an open document's current text, else the workspace's. */
@@ -18,7 +24,10 @@ export type ParseContext = {
 export type ParseOutput<T = unknown> = {
 	data: T;
 	errors: SyntaxError[];
-	/** Other files this parse read (`.env`, imports, includes); a change to any of them invalidates the result. */
+	/**
+	Other files this parse read (`.env`, imports, includes); a change to any of them invalidates the result. The engine
+	also records the reads themselves, so this list is documentation more than a contract.
+	*/
 	dependencies: string[];
 };
 

@@ -1,12 +1,12 @@
 /**
 Links parsed files into one deployment: Navidrome instances with their settings, the other services and networks,
-then lets each proxy adapter add its routes.
+and the lookup indexes (`links.ts`). The engine then runs the proxy adapters, which add the routes.
 */
 import type { ComposeFile } from '../formats/compose/types.js';
 import { parseDotenv, type DotenvFile } from '../formats/dotenv/parse.js';
 import type { ParseContext } from '../formats/handler.js';
-import { proxyAdapters } from '../proxies/index.js';
-import type { Deployment, ParsedFile } from './deployment.js';
+import type { Deployment, ParsedFile, ProxyRoute } from './deployment.js';
+import { buildLinks } from './links.js';
 import { assumedNavidrome, findNavidromes } from './navidrome.js';
 
 const proxyKinds = new Set(['caddyfile', 'nginx', 'traefik']);
@@ -34,18 +34,21 @@ export function buildDeployment(files: Map<string, ParsedFile>, context: ParseCo
 		const text = context.readText(path);
 		return text === undefined ? undefined : { path, text };
 	};
+	const navidromes = findNavidromes({ composeFiles, dotenv, tomlFiles, readToml, options: context.options });
+	// A proxy config with no Navidrome in view is judged under stated assumptions, never passed in silence.
+	if (navidromes.length === 0 && [...files.values()].some((file) => proxyKinds.has(file.kind))) navidromes.push(assumedNavidrome(context.options));
+	const routes: ProxyRoute[] = [];
+	const services = composeFiles.flatMap((compose) => compose.services.map((service) => ({ compose, service })));
 	const deployment: Deployment = {
 		files,
 		composeFiles,
 		dotenvFiles,
-		navidromes: findNavidromes({ composeFiles, dotenv, tomlFiles, readToml, options: context.options }),
-		services: composeFiles.flatMap((compose) => compose.services.map((service) => ({ compose, service }))),
+		navidromes,
+		services,
 		networks: composeFiles.flatMap((compose) => compose.networks.map((network) => ({ compose, network }))),
-		routes: [],
+		links: buildLinks(services, composeFiles, navidromes, routes),
+		routes,
 		options: context.options,
 	};
-	// A proxy config with no Navidrome in view is judged under stated assumptions, never passed in silence.
-	if (deployment.navidromes.length === 0 && [...files.values()].some((file) => proxyKinds.has(file.kind))) deployment.navidromes.push(assumedNavidrome(context.options));
-	for (const adapter of proxyAdapters) adapter(deployment, context);
 	return deployment;
 }

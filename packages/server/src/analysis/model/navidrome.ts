@@ -2,6 +2,7 @@
 Finds Navidrome instances (compose services running the Navidrome image, or a standalone navidrome.toml) and resolves
 their effective settings through the core, keeping a site for every input so findings point at the written text.
 */
+import { isTemplated } from '../formats/template.js';
 import { compareVersions, compileTrustedSources, newestNavidromeRelease, parseVersion, resolveSettings, type SettingSource } from '@navidrome-extauth/core';
 import type { Location } from '../findings.js';
 import { basename, dirname, resolvePath } from '../files.js';
@@ -32,10 +33,14 @@ export function isNavidromeService(service: ComposeService): boolean {
 export function findNavidromes(inputs: NavidromeInputs): NavidromeInstance[] {
 	const instances: NavidromeInstance[] = [];
 	const linkedToml = new Set<string>();
+	// By path, so that linking a service's mounts costs the same however many navidrome.toml files are in view.
+	const tomlByPath = new Map<string, TomlSource>();
+	for (const toml of inputs.tomlFiles) if (!tomlByPath.has(toml.path)) tomlByPath.set(toml.path, toml);
+	const tomlAt = (path: string): TomlSource | undefined => tomlByPath.get(path) ?? inputs.readToml(path);
 	for (const compose of inputs.composeFiles) {
 		for (const service of compose.services) {
 			if (!isNavidromeService(service)) continue;
-			const toml = findLinkedToml(service, inputs);
+			const toml = findLinkedToml(service, tomlAt);
 			if (toml) linkedToml.add(toml.path);
 			instances.push(buildInstance(compose, service, toml, inputs));
 		}
@@ -60,20 +65,20 @@ export function assumedNavidrome(options: AnalysisOptions): NavidromeInstance {
 }
 
 /** A navidrome.toml reaches the container through a bind mount of the file or of its folder. */
-function findLinkedToml(service: ComposeService, inputs: NavidromeInputs): TomlSource | undefined {
+function findLinkedToml(service: ComposeService, tomlAt: (path: string) => TomlSource | undefined): TomlSource | undefined {
 	const configFile = service.environment.find((entry) => entry.key === 'ND_CONFIGFILE')?.value;
 	for (const volume of service.volumes) {
 		if (volume.type !== 'bind') continue;
 		if (basename(volume.source).toLowerCase().endsWith('.toml')) {
 			if (!configFile || configFile === volume.target || basename(volume.source).toLowerCase().startsWith('navidrome')) {
-				const found = inputs.tomlFiles.find((t) => t.path === volume.source) ?? inputs.readToml(volume.source);
+				const found = tomlAt(volume.source);
 				if (found) return found;
 			}
 			continue;
 		}
 		const inContainer = configFile && configFile.startsWith(`${volume.target}/`) ? configFile.slice(volume.target.length + 1) : 'navidrome.toml';
 		const candidate = resolvePath(volume.source, inContainer);
-		const found = inputs.tomlFiles.find((t) => t.path === candidate) ?? inputs.readToml(candidate);
+		const found = tomlAt(candidate);
 		if (found) return found;
 	}
 	return undefined;
@@ -114,6 +119,7 @@ function buildInstance(compose: ComposeFile | undefined, service: ComposeService
 		hostNetwork: service?.networkMode?.value === 'host',
 		networks: service ? (service.networks?.map((n) => n.name) ?? ['default']) : [],
 		trust: compileTrustedSources(intended.settings.trustedSources.value, { address: intended.settings.address.value }),
+		...(isTemplated(intended.settings.trustedSources.value) ? { trustTemplated: true } : {}),
 	};
 }
 

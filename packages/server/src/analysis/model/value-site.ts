@@ -4,7 +4,7 @@ characters even when the value came through `${VAR}` interpolation from a `.env`
 */
 import type { Location } from '../findings.js';
 import type { Span } from '../text.js';
-import type { Segment } from '../formats/compose/interpolate.js';
+import type { Segment } from '../formats/interpolate.js';
 import type { SecretMark } from '../secrets.js';
 
 export type ValueSite = {

@@ -1,16 +1,20 @@
 /** Every rule the engine runs, in documentation order. */
-import { caddyBypassNostrip } from './caddy/bypass-nostrip.js';
-import { caddyCopyhdrNameMismatch } from './caddy/copyhdr-name-mismatch.js';
-import { caddyCopyhdrPlaceholder } from './caddy/copyhdr-placeholder.js';
-import { caddyCopyhdrVersion } from './caddy/copyhdr-version.js';
-import { caddyHeaderupStripsAuth } from './caddy/headerup-strips-auth.js';
-import { caddyPassthruPlaceholder } from './caddy/passthru-placeholder.js';
-import { caddyStripAfterAuth } from './caddy/strip-after-auth.js';
-import { caddyStripMatcherGap } from './caddy/strip-matcher-gap.js';
 import { caddySyntaxVersion } from './caddy/syntax-version.js';
 import { composeVariable } from './common/compose-variable.js';
 import { parseError } from './common/parse-error.js';
+import { templated } from './common/templated.js';
 import { readRefused } from './io/read-refused.js';
+import { routeBypassNostrip } from './route/bypass-nostrip.js';
+import { routeStripGap } from './route/strip-gap.js';
+import { routeClientInput } from './route/client-input.js';
+import { routeInheritLost } from './route/inherit-lost.js';
+import { routeLiteralUser } from './route/literal-user.js';
+import { routePlaceholder } from './route/placeholder.js';
+import { routeAuthNoUser } from './route/auth-no-user.js';
+import { routeStripAfterAuth } from './route/strip-after-auth.js';
+import { routeNeverMapped } from './route/never-mapped.js';
+import { routeWrongName } from './route/wrong-name.js';
+import { routeRenamed } from './route/renamed.js';
 import { addressMissingUnix } from './navidrome/address-missing-unix.js';
 import { ipEntriesWithSocket } from './navidrome/ip-entries-with-socket.js';
 import { legacyAndNewSet } from './navidrome/legacy-and-new-set.js';
@@ -24,22 +28,15 @@ import { trustAll } from './navidrome/trust-all.js';
 import { trustBroad } from './navidrome/trust-broad.js';
 import { trustPublic } from './navidrome/trust-public.js';
 import { trustedSourceIgnored } from './navidrome/trusted-source-ignored.js';
+import { trustUnusable } from './navidrome/trust-unusable.js';
 import { unixSocketEntry } from './navidrome/unix-socket-entry.js';
 import { userHeaderCloudflare } from './navidrome/user-header-cloudflare.js';
 import { userHeaderInvalid } from './navidrome/user-header-invalid.js';
 import { userHeaderUnderscore } from './navidrome/user-header-underscore.js';
 import { userHeaderWeak } from './navidrome/user-header-weak.js';
-import { nginxAuthvarMismatch } from './nginx/authvar-mismatch.js';
-import { nginxBypassNoStrip } from './nginx/bypass-nostrip.js';
-import { nginxInheritLost } from './nginx/inherit-lost.js';
-import { nginxPassthruVar } from './nginx/passthru-var.js';
-import { nginxRemoteUserVar } from './nginx/remote-user-var.js';
 import { nginxUnderscores } from './nginx/underscores.js';
-import { traefikAuthresponseMissing } from './traefik/authresponse-missing.js';
-import { traefikBypassNostrip } from './traefik/bypass-nostrip.js';
 import { traefikPriorityShadow } from './traefik/priority-shadow.js';
 import { traefikPriority } from './traefik/priority.js';
-import { traefikStripAfterAuth } from './traefik/strip-after-auth.js';
 import { traefikTrustforward } from './traefik/trustforward.js';
 import type { Rule } from './rule.js';
 
@@ -48,6 +45,7 @@ export const rules: readonly Rule[] = [
 	trustPublic,
 	trustBroad,
 	trustedSourceIgnored,
+	trustUnusable,
 	unixSocketEntry,
 	ipEntriesWithSocket,
 	addressMissingUnix,
@@ -62,32 +60,29 @@ export const rules: readonly Rule[] = [
 	userHeaderCloudflare,
 	logoutUrlNotAbsolute,
 	settingWrongType,
-	caddyBypassNostrip,
-	caddyStripMatcherGap,
-	caddyPassthruPlaceholder,
-	caddyStripAfterAuth,
-	caddyHeaderupStripsAuth,
-	caddyCopyhdrVersion,
-	caddyCopyhdrPlaceholder,
-	caddyCopyhdrNameMismatch,
+	routeBypassNostrip,
+	routeStripGap,
+	routeClientInput,
+	routeInheritLost,
+	routePlaceholder,
+	routeAuthNoUser,
+	routeLiteralUser,
+	routeStripAfterAuth,
+	routeNeverMapped,
+	routeWrongName,
+	routeRenamed,
 	caddySyntaxVersion,
-	nginxBypassNoStrip,
-	nginxInheritLost,
-	nginxPassthruVar,
-	nginxRemoteUserVar,
 	nginxUnderscores,
-	nginxAuthvarMismatch,
-	traefikBypassNostrip,
-	traefikAuthresponseMissing,
-	traefikStripAfterAuth,
 	traefikPriority,
 	traefikPriorityShadow,
 	traefikTrustforward,
 	composeVariable,
 	parseError,
+	templated,
 	readRefused,
 ];
 
+/** A rule by its id or by one of its former ids. */
 export function findRule(id: string): Rule | undefined {
-	return rules.find((rule) => rule.id === id);
+	return rules.find((rule) => rule.id === id) ?? rules.find((rule) => rule.aliases?.includes(id));
 }

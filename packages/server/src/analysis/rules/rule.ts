@@ -9,6 +9,8 @@ import type { Deployment } from '../model/deployment.js';
 export type Rule = {
 	/** Stable id, `<area>/<name>` (e.g. `nd/trust-all`); used in suppressions, settings and docs URLs. */
 	id: string;
+	/** Former ids (before rules were merged by cause): suppression comments, settings and docs URLs using them still work. */
+	aliases?: readonly string[];
 	category: Category;
 	severity: Severity;
 	/** One line, shown in lists. */

@@ -127,9 +127,12 @@ export function goGet(rawHeaders: readonly string[], header: string): string {
 }
 
 export type Observation = {
-	/** A forged value became the user Navidrome sees. */
+	/** A forged value became the user Navidrome sees, or a request without valid credentials arrived as a fixed user. */
 	impersonation: Exchange[];
-	/** Paths that require auth, let valid credentials through to Navidrome, and still never deliver the user. */
+	/**
+	Paths that require auth, let valid credentials through to Navidrome, and still never deliver the user. Judged on its
+	own: a path can also allow impersonation (auth that never sets the header forwards the client's copy).
+	*/
 	neverDelivered: string[];
 };
 
@@ -139,11 +142,11 @@ const forgedValues = new Set(['admin', 'root']);
 export function observe(exchanges: readonly Exchange[], header: string): Observation {
 	const reachesNavidrome = (exchange: Exchange): boolean => exchange.reply?.upstream === 'navidrome';
 	const user = (exchange: Exchange): string => goGet(exchange.reply!.rawHeaders, header);
-	const impersonation = exchanges.filter((exchange) => reachesNavidrome(exchange) && forgedValues.has(user(exchange)));
+	// A forged value reaches Navidrome, or a request without valid credentials arrives as some fixed user anyway.
+	const impersonation = exchanges.filter((exchange) => reachesNavidrome(exchange) && (forgedValues.has(user(exchange)) || (!exchange.variant.authOk && user(exchange) !== '')));
 	const neverDelivered: string[] = [];
 	for (const path of new Set(exchanges.map((exchange) => exchange.path))) {
 		const onPath = exchanges.filter((exchange) => exchange.path === path);
-		if (impersonation.some((exchange) => exchange.path === path)) continue;
 		const anonymous = onPath.find((exchange) => exchange.variant.name === 'spoof');
 		const isProtected = anonymous !== undefined && !reachesNavidrome(anonymous);
 		const served = onPath.filter((exchange) => exchange.variant.authOk && reachesNavidrome(exchange));

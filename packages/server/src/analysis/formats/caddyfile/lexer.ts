@@ -9,8 +9,11 @@ Caddyfile lexer with Caddy's rules (proxies.md §2.4; [S] `caddyconfig/caddyfile
 - `<<MARKER` heredocs (≥ 2.7, recorded as a feature): the closing marker's indentation is stripped from every line,
   and text after the closing marker continues the line;
 - line numbers follow Caddy's counter so that grouping tokens into lines matches Caddy exactly.
+- template markup (`{{ .Upstream }}`, `{% if x %}`; formats/template.ts) is opaque: a line of markup alone reads as
+  blank, markup inside a line is part of its token whatever it holds (Caddy's one-brace placeholders are not markup).
 Errors never stop the lexer: it reports them and recovers at the end of the line.
 */
+import { findTemplates, maskTemplates, touchesTemplate, type TemplateSpan } from '../template.js';
 import type { CaddyfileError, CaddyfileFeature, EnvSubstitution, QuoteKind, Token } from './ast.js';
 import { expandEnv } from './env.js';
 
@@ -34,7 +37,9 @@ export function lexCaddyfile(text: string, options: LexOptions = {}): LexResult 
 	const errors: CaddyfileError[] = [];
 	const features: CaddyfileFeature[] = [];
 	const tokens: Token[] = [];
-	const scanner = new Scanner(expansion.text, (message, start, end) => {
+	const templates = findTemplates(expansion.text);
+	const scanner = new Scanner(maskTemplates(expansion.text, templates), templates, (message, start, end) => {
+		if (touchesTemplate(templates, { start, end })) return;
 		errors.push({ message, span: expansion.toOriginal(start, Math.max(start, end)), file });
 	});
 	for (let raw = scanner.next(); raw; raw = scanner.next()) {
@@ -73,12 +78,16 @@ class Scanner {
 	/** Caddy's line counter and the lines joined by `\` (and heredocs) not yet added to it. */
 	private line = 1;
 	private skipped = 0;
+	/** Inline template markup: start → end. */
+	private readonly opaque = new Map<number, number>();
 
 	constructor(
 		private readonly src: string,
+		templates: readonly TemplateSpan[],
 		private readonly report: (message: string, start: number, end: number) => void,
 	) {
 		if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
+		for (const span of templates) if (!span.line && span.kind !== 'placeholder') this.opaque.set(span.start, span.end);
 	}
 
 	next(): RawToken | undefined {
@@ -105,6 +114,29 @@ class Scanner {
 				return undefined;
 			}
 			const index = this.pos;
+			const templateEnd = this.opaque.size > 0 && !comment && !backtick ? this.opaque.get(index) : undefined;
+			if (templateEnd !== undefined && !heredocCandidate) {
+				// Opaque markup joins the token (or starts one); its line breaks still count.
+				if (escaped) {
+					value += '\\';
+					escaped = false;
+				}
+				if (value.length === 0 && !quoted) {
+					tokenLine = this.line;
+					skippedAtStart = this.skipped;
+					start = index;
+				}
+				const markup = src.slice(index, templateEnd);
+				const breaks = countLineBreaks(markup);
+				if (breaks > 0) {
+					this.line += breaks + this.skipped;
+					this.skipped = 0;
+				}
+				value += markup;
+				this.pos = templateEnd;
+				if (!quoted) valueEnd = this.pos;
+				continue;
+			}
 			const char = src[this.pos++]!;
 			if (heredocCandidate && !quoted && !backtick && !heredocEscaped) {
 				if (char === ' ') return { start, end: valueEnd, text: value, quote: 'none', line: tokenLine };

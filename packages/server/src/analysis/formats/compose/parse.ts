@@ -7,11 +7,16 @@ import { dirname, resolvePath } from '../../files.js';
 import { LineIndex, type Span } from '../../text.js';
 import { capSyntaxErrors, maxSyntaxErrors, type SyntaxError } from '../syntax-error.js';
 import { getValue, pairIndex, mapPairs, nodeSpan, scalarText, seqItems, type ScalarText } from '../yaml-nodes.js';
-import { interpolate, type Lookup } from './interpolate.js';
+import { interpolate, type Lookup } from '../interpolate.js';
+import { findTemplates, maskTemplates, restoreTemplatedScalars, withoutTemplateErrors } from '../template.js';
 import type { ComposeFile, ComposeNetwork, ComposeService, KeyValueEntry, PortMapping, ServiceNetwork, VolumeMount } from './types.js';
 
 export function parseCompose(path: string, text: string, variables: Lookup = () => undefined): ComposeFile {
-	const document = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, strict: false, uniqueKeys: false });
+	// Template markup is opaque (formats/template.ts): parsed masked, its scalars then read as written.
+	const templates = findTemplates(text);
+	const masked = maskTemplates(text, templates, 'fill');
+	const document = parseDocument(masked, { keepSourceTokens: false, prettyErrors: false, strict: false, uniqueKeys: false });
+	restoreTemplatedScalars(document, text, masked, templates);
 	const file: ComposeFile = { path, document, services: [], networks: [], errors: [], interpolationProblems: [] };
 	for (const error of document.errors) {
 		const start = Math.min(error.pos[0], text.length);
@@ -19,7 +24,7 @@ export function parseCompose(path: string, text: string, variables: Lookup = () 
 	}
 	const duplicates = duplicateKeyErrors(document.contents, text);
 	if (duplicates.length > 0) file.errors = [...file.errors, ...duplicates].sort((a, b) => a.span.start - b.span.start);
-	file.errors = capSyntaxErrors(file.errors);
+	file.errors = capSyntaxErrors(withoutTemplateErrors(file.errors, templates));
 	const context: Context = { text, file, variables, dir: dirname(path) };
 	for (const pair of mapPairs(getValue(document.contents, 'services'))) {
 		const service = readService(pair, context);
@@ -29,6 +34,8 @@ export function parseCompose(path: string, text: string, variables: Lookup = () 
 		const network = readNetwork(pair, context);
 		if (network) file.networks.push(network);
 	}
+	// `{{ $value }}` is the template's variable, not Compose's.
+	file.interpolationProblems = withoutTemplateErrors(file.interpolationProblems, templates);
 	return file;
 }
 

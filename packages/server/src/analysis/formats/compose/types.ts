@@ -2,25 +2,9 @@ import type { Document } from 'yaml';
 import type { Span } from '../../text.js';
 import type { SyntaxError } from '../syntax-error.js';
 import type { ScalarText } from '../yaml-nodes.js';
-import type { Interpolated } from './interpolate.js';
+import type { KeyValueEntry } from '../interpolate.js';
 
-/** One `environment` or `labels` item, in either map or list form. */
-export type KeyValueEntry = {
-	key: string;
-	keySpan: Span;
-	/** Interpolated value; `undefined` for a list item without `=` (taken from the shell). */
-	value: string | undefined;
-	/** The raw value text's content span (for map form: the scalar; for list form: after `=`). */
-	valueSpan: Span;
-	/** Whether `value` equals the source text at `valueSpan` (no quoting escapes, no interpolation). */
-	verbatim: boolean;
-	/** Whether the text before interpolation equals the source at `valueSpan` (no quoting escapes). */
-	rawVerbatim: boolean;
-	interpolation: Interpolated | undefined;
-	/** The whole item (pair or sequence entry), for removal fixes. */
-	entrySpan: Span;
-	form: 'map' | 'list';
-};
+export type { KeyValueEntry } from '../interpolate.js';
 
 export type PortMapping = {
 	span: Span;

@@ -6,7 +6,7 @@ Messages name variables, never values: a line that is not `KEY=VALUE` may be the
 */
 import { isSecretName } from '../../secrets.js';
 import type { Span } from '../../text.js';
-import { interpolate } from '../compose/interpolate.js';
+import { interpolate } from '../interpolate.js';
 import type { SyntaxError } from '../syntax-error.js';
 
 export type DotenvEntry = {

@@ -24,6 +24,8 @@ export type Arg = {
 	/** The quote character when the word was quoted. */
 	quote?: '"' | '\'';
 	variables: VariableRef[];
+	/** The word holds template markup (`http://{{ upstream }}`, `__PORT__`): an opaque value, nothing follows from it. */
+	templated?: true;
 };
 
 export type Directive = {

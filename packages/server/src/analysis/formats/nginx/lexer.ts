@@ -12,6 +12,8 @@ nginx does, including the odd corners:
   `error_log "/tmp/d\.\x\"\t.log"` created a file named `d\.\x"<TAB>.log`).
 - After a closing quote only whitespace, `;`, `{` or `)` may follow (`if ($a = "b")`); `"a"b` and `"a"}` are errors.
 - `;` or `{` with no word before it, and `}` after words (a missing `;`), are errors.
+- Template markup inside a line (`{{ upstream }}`, `{% if x %}`; formats/template.ts) is part of the word it sits
+  in, whatever characters it holds; lines of template markup alone are blanked by the caller.
 - A word, or a comment, whose bytes run to 4096 without nginx being able to drop the start of its read buffer is
   "too long parameter" ([E] nginx 1.22: an unquoted word of 4095 bytes followed by `;` passes, 4096 fails; a
   comment line of 5000 bytes fails too).
@@ -19,6 +21,7 @@ nginx does, including the odd corners:
 nginx stops at the first error; this lexer reports it and carries on (see `Lexer.next`).
 */
 import type { Span } from '../../text.js';
+import { templatesIn, type TemplateSpan } from '../template.js';
 import type { Arg, VariableRef } from './ast.js';
 import type { ErrorSink } from './errors.js';
 
@@ -77,12 +80,16 @@ export class Lexer {
 	private rewinds = 0;
 	/** Opening quotes that never closed: re-read as plain characters. */
 	private readonly literalQuotes = new Set<number>();
+	/** Inline template markup: start → end. */
+	private readonly opaque = new Map<number, number>();
 
 	constructor(
 		private readonly text: string,
 		private readonly file: string,
 		private readonly errors: ErrorSink,
+		private readonly templates: readonly TemplateSpan[] = [],
 	) {
+		for (const span of templates) if (!span.line && span.kind !== 'placeholder') this.opaque.set(span.start, span.end);
 		if (text.charCodeAt(0) === 0xfeff) {
 			// [E] nginx 1.22: a UTF-8 byte order mark becomes part of the first word ("unknown directive "\xEF\xBB\xBFevents"").
 			this.error('byte order mark at the start of the file: nginx reads it as part of the first directive name', { start: 0, end: 1 });
@@ -190,6 +197,21 @@ export class Lexer {
 				needSpace = false;
 			}
 
+			const templateEnd = this.opaque.size > 0 ? this.opaque.get(index) : undefined;
+			if (templateEnd !== undefined) {
+				// Opaque: the markup joins the word (or starts one), quotes and braces in it included.
+				if (lastSpace) {
+					markIndex = index;
+					markBytes = this.bytePos - utf8Width(ch);
+					longReported = false;
+					lastSpace = false;
+					tokenStart = index;
+				}
+				variable = false;
+				for (; this.pos < templateEnd; this.pos++) this.bytePos += utf8Width(text.charCodeAt(this.pos));
+				continue;
+			}
+
 			if (lastSpace) {
 				markIndex = index;
 				markBytes = this.bytePos - utf8Width(ch);
@@ -268,8 +290,12 @@ export class Lexer {
 		const raw = this.text.slice(start, end);
 		const contentStart = quote === 0 ? start : start + 1;
 		const contentEnd = quote !== 0 && closed ? end - 1 : end;
-		const { value, variables } = decodeWord(this.text, contentStart, contentEnd);
-		const token: Arg = { value, raw, span: { start, end }, variables };
+		const decoded = decodeWord(this.text, contentStart, contentEnd);
+		const inside = this.templates.length === 0 ? [] : templatesIn(this.templates, start, end);
+		// A `$x` inside `{{ $x }}` is the template's variable, not nginx's.
+		const variables = inside.length === 0 ? decoded.variables : decoded.variables.filter((variable) => !inside.some((span) => span.start <= variable.span.start && variable.span.start < span.end));
+		const token: Arg = { value: decoded.value, raw, span: { start, end }, variables };
+		if (inside.length > 0) token.templated = true;
 		if (quote === DQUOTE) token.quote = '"';
 		else if (quote === SQUOTE) token.quote = '\'';
 		return token;

@@ -7,6 +7,7 @@ import { dirname } from '../../files.js';
 import type { Span } from '../../text.js';
 import type { Arg, Directive, NginxConfig, NginxParseError } from './ast.js';
 import { ErrorSink } from './errors.js';
+import { findTemplates, maskTemplates, touchesTemplate } from '../template.js';
 import { resolveInclude, safeRead, type IncludeIo } from './include.js';
 import { isLineStart, Lexer } from './lexer.js';
 
@@ -107,9 +108,13 @@ type Frame = {
 	dropped: boolean;
 };
 
-function parseFile(session: Session, text: string, file: string, via: Directive | undefined): Directive[] {
+function parseFile(session: Session, source: string, file: string, via: Directive | undefined): Directive[] {
 	const { errors } = session;
-	const lexer = new Lexer(text, file, errors);
+	// Template markup is opaque (formats/template.ts): its lines read as blank, inline markup is part of its word.
+	const templates = findTemplates(source);
+	const text = maskTemplates(source, templates);
+	const firstError = errors.list.length;
+	const lexer = new Lexer(text, file, errors, templates);
 	const top: Directive[] = [];
 	const stack: Frame[] = [];
 	let current = top;
@@ -183,6 +188,10 @@ function parseFile(session: Session, text: string, file: string, via: Directive 
 	for (let i = stack.length - 1; i >= 0; i--) {
 		const suffix = via ? ' (a block opened in an included file must close in it)' : '';
 		error(`unexpected end of file, expecting "}" to close this block${suffix}`, stack[i]!.open);
+	}
+	if (templates.length > 0) {
+		const kept = errors.list.slice(firstError).filter((entry) => entry.file !== file || entry.code !== 'syntax' || !touchesTemplate(templates, entry.span));
+		errors.list.splice(firstError, errors.list.length - firstError, ...kept);
 	}
 	return top;
 }

@@ -6,7 +6,7 @@ section flag without `=` means `true` (`--providers.docker`). Names are case-ins
 */
 import type { Location } from '../../findings.js';
 import type { Span } from '../../text.js';
-import type { KeyValueEntry } from '../compose/types.js';
+import type { KeyValueEntry } from '../interpolate.js';
 import { newNode, type ConfigNode, type ConfigScalar, type EntrySource } from './config-node.js';
 
 export type CommandPart = { value: string; span: Span };

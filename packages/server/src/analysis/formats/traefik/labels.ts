@@ -7,7 +7,7 @@ land on the same node. The first spelling in sorted order names the node; a late
 The root must be exactly `traefik`, and an empty segment is an error: either makes Traefik drop every label of that
 container. Compose null label values are `""` (compose-go), which a headers middleware reads as "remove".
 */
-import type { KeyValueEntry } from '../compose/types.js';
+import type { KeyValueEntry } from '../interpolate.js';
 import { newNode, type ConfigNode, type ConfigScalar } from './config-node.js';
 
 export type LabelDecode = {

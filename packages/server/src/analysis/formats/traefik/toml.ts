@@ -6,13 +6,19 @@ the few shapes Traefik files use in them (strings, numbers, booleans, nested arr
 */
 import { scanToml, type TomlEntry, type TomlTableHeader } from '@navidrome-extauth/core';
 import type { SyntaxError } from '../syntax-error.js';
+import { findTemplates, maskTemplates, withoutTemplateErrors } from '../template.js';
 import { newNode, type ConfigNode, type ConfigScalar } from './config-node.js';
 
 const maxDepth = 32;
 
 export function parseTraefikToml(file: string, text: string): { root: ConfigNode; errors: SyntaxError[] } {
-	const scan = scanToml(text);
-	const errors: SyntaxError[] = scan.errors.map((error) => ({ message: error.message, span: { start: error.start, end: error.end } }));
+	// Template markup is opaque (formats/template.ts): scanned masked, so quotes inside it end no string; a string
+	// holding it then reads as written, and a bare value TOML cannot read is dropped without a syntax error.
+	const templates = findTemplates(text);
+	const source = maskTemplates(text, templates, 'fill');
+	const scan = scanToml(source);
+	if (source !== text) restoreTemplatedStrings(scan.entries, text, source);
+	const errors: SyntaxError[] = withoutTemplateErrors(scan.errors.map((error) => ({ message: error.message, span: { start: error.start, end: error.end } })), templates);
 	const root = newNode('', { file, span: { start: 0, end: text.length } });
 	const builder = new Builder(file, text, root);
 	type Event = { at: number; table?: TomlTableHeader; entry?: TomlEntry };
@@ -23,6 +29,17 @@ export function parseTraefikToml(file: string, text: string): { root: ConfigNode
 		else if (event.entry) builder.addEntry(event.entry);
 	}
 	return { root, errors };
+}
+
+/** Strings whose masked source is their value verbatim get their written text back (`Host(\`{{ domain }}\`)`). */
+function restoreTemplatedStrings(entries: TomlEntry[], text: string, masked: string): void {
+	for (const entry of entries) {
+		if (entry.kind !== 'string' || typeof entry.value !== 'string' || entry.contentEnd - entry.contentStart !== entry.value.length) continue;
+		const written = text.slice(entry.contentStart, entry.contentEnd);
+		if (written === entry.value || !masked.startsWith(entry.value, entry.contentStart)) continue;
+		entry.value = written;
+		entry.raw = text.slice(entry.valueStart, entry.valueEnd);
+	}
 }
 
 class Builder {

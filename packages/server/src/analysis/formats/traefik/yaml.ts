@@ -1,6 +1,7 @@
 /** Traefik YAML files (file provider and static configuration) read into the shared config tree. */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { capSyntaxErrors, type SyntaxError } from '../syntax-error.js';
+import { findTemplates, maskTemplates, restoreTemplatedScalars, withoutTemplateErrors } from '../template.js';
 import { scalarText } from '../yaml-nodes.js';
 import { newNode, type ConfigNode, type ConfigScalar } from './config-node.js';
 
@@ -13,8 +14,15 @@ Budgets on alias expansion: the reader copies an alias's target into the tree, s
 export const yamlAliasBudget = { maxAliases: 10_000, maxExpandedNodes: 100_000 };
 
 export function parseTraefikYaml(file: string, text: string): { root: ConfigNode; errors: SyntaxError[] } {
-	const document = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, strict: false, uniqueKeys: false, merge: false });
-	const errors: SyntaxError[] = document.errors.map((error) => ({ message: firstLine(error.message), span: { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1) } }));
+	// Template markup is opaque (formats/template.ts): parsed masked, its scalars then read as written.
+	const templates = findTemplates(text);
+	const masked = maskTemplates(text, templates, 'fill');
+	const document = parseDocument(masked, { keepSourceTokens: false, prettyErrors: false, strict: false, uniqueKeys: false, merge: false });
+	restoreTemplatedScalars(document, text, masked, templates);
+	const errors: SyntaxError[] = withoutTemplateErrors(
+		document.errors.map((error) => ({ message: firstLine(error.message), span: { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1) } })),
+		templates,
+	);
 	const root = newNode('', { file, span: { start: 0, end: text.length } });
 	const reader = new Reader(file, text, resolveAliases(document));
 	reader.fill(root, document.contents as Node | null, 0);

@@ -1,22 +1,31 @@
 /**
 The Caddy adapter: links every Caddyfile to its compose service, resolves the Caddy version, builds the route model of
-each site (proxies.md §2) and adds one `ProxyRoute` per (site, request set) that reaches Navidrome. The full model is
-kept in `deployment.caddy` for the Caddy rules.
+each site (proxies.md §2) and lowers each (site, request set) that reaches Navidrome into a neutral `ProxyRoute`
+(lower.ts). The full model stays available through `caddyAnalysis(deployment)` for the Caddy syntax rule and features.
 */
-import type { Location } from '../../findings.js';
-import { parseCaddyfile, type CaddyfileParseResult, type Directive, type SiteBlock } from '../../formats/caddyfile/index.js';
+import { parseCaddyfile, type CaddyfileParseResult, type SiteBlock } from '../../formats/caddyfile/index.js';
 import type { ParseContext } from '../../formats/handler.js';
 import { filesOfKind, type Deployment, type ParsedFile, type ProxyRoute } from '../../model/deployment.js';
-import type { ProxyAdapter } from '../index.js';
 import { compileBlock, directiveOrder, type CompileContext, type HandlerRoute } from './chain.js';
 import { alignStripFix, headerUpStripFix, matcherNames, orderOptionFix, renameCopyFix, stripPublicFix, wrapInRouteFix } from './fixes.js';
 import { findCaddyService, parseUpstream, resolveUpstream, serviceEnvironment } from './link.js';
+import { lowerCaddy } from './lower.js';
 import { witnessPaths } from './paths.js';
-import { analyzeSite, directiveHead, type ProxyTarget } from './site.js';
-import type { CaddyAnalysis, CaddyFileAnalysis, CaddyRoute, CaddyRouteFixes, HeaderOrigin, HeaderValue } from './types.js';
+import { analyzeSite, type ProxyTarget } from './site.js';
+import type { CaddyAnalysis, CaddyFileAnalysis, CaddyRoute, CaddyRouteFixes } from './types.js';
 import { caddyVersionRange, copyHeadersEras, rangeAtLeast, rangeBelow, underscoreDropFrom } from './version.js';
 
-export const caddyAdapter: ProxyAdapter = (deployment, context) => {
+export { describeRoute, directiveText } from './lower.js';
+
+const analyses = new WeakMap<Deployment, CaddyAnalysis>();
+
+/** The Caddy route model of a deployment (undefined when it holds no Caddyfile). */
+export function caddyAnalysis(deployment: Deployment): CaddyAnalysis | undefined {
+	return analyses.get(deployment);
+}
+
+/** The Caddy `ProxyAdapter` (proxies/index.ts). */
+export function caddyAdapter(deployment: Deployment, context: ParseContext): void {
 	const files = filesOfKind<CaddyfileParseResult>(deployment, 'caddyfile').filter((file) => file.data?.ast);
 	if (files.length === 0) return;
 	// A file another Caddyfile imports is analysed as part of it, not on its own.
@@ -38,11 +47,13 @@ export const caddyAdapter: ProxyAdapter = (deployment, context) => {
 			});
 		}
 	}
-	deployment.caddy = analysis;
-	for (const fileAnalysis of analysis.files) {
-		for (const site of fileAnalysis.sites) for (const route of site.routes) deployment.routes.push(route.proxyRoute);
+	analyses.set(deployment, analysis);
+	try {
+		deployment.routes.push(...lowerCaddy(analysis, deployment));
+	} catch (error) {
+		for (const fileAnalysis of analysis.files) fileAnalysis.failure ??= `internal error lowering the Caddy routes: ${(error as Error)?.message ?? error}`;
 	}
-};
+}
 
 function analyzeFile(file: ParsedFile<CaddyfileParseResult>, deployment: Deployment, context: ParseContext): CaddyFileAnalysis {
 	const service = findCaddyService(deployment, file.path);
@@ -94,15 +105,13 @@ function analyzeFile(file: ParsedFile<CaddyfileParseResult>, deployment: Deploym
 			result.sites.push({ site, routes: [], approximations: [...compile.approximations] });
 			continue;
 		}
-		const witnesses = witnessPaths(compile.patterns);
+		const witnesses = witnessPaths(compile.patterns, [...targets.values()].map((target) => target.instance.intended.settings.baseUrl.value));
 		const analyzed = analyzeSite({ file: file.path, site, routes: chain, targets, paths: witnesses.paths, patterns: [...compile.patterns], eras, version, underscoreDropped });
 		const approximations = [...compile.approximations, ...analyzed.approximations];
 		if (witnesses.truncated) approximations.push('too many path patterns to tell every request set apart');
+		// `proxyRoute` is set when the whole deployment is lowered (lower.ts).
 		const routes: CaddyRoute[] = analyzed.routes.map((partial) => ({ ...partial, approximations, proxyRoute: undefined as unknown as ProxyRoute, fixes: {} }));
-		for (const route of routes) {
-			route.proxyRoute = toProxyRoute(route);
-			route.fixes = routeFixes(route, routes, chain, site, parse, file.path, text, names);
-		}
+		for (const route of routes) route.fixes = routeFixes(route, routes, chain, site, parse, file.path, text, names);
 		result.sites.push({ site, routes, approximations });
 	}
 	return result;
@@ -141,72 +150,4 @@ function routeFixes(route: CaddyRoute, siblings: CaddyRoute[], chain: HandlerRou
 		if (rename) fixes.renameCopy = rename;
 	}
 	return fixes;
-}
-
-function toProxyRoute(route: CaddyRoute): ProxyRoute {
-	const locations: Location[] = [directiveHead(route.proxy)];
-	const add = (location: Location | undefined): void => {
-		if (location && !locations.some((known) => known.file === location.file && known.span.start === location.span.start)) locations.push(location);
-	};
-	for (const step of route.authSteps) add(directiveHead(step.directive));
-	for (const step of route.skippedAuth) add(step.matcherToken ? { file: step.matcherToken.file, span: step.matcherToken.span } : directiveHead(step.directive));
-	add(originLocation(valueOrigin(route.value)));
-	add(originLocation(route.lostAuth));
-	for (const strip of route.skippedStrips) add(originLocation(strip));
-	const conditional = `${route.conditional.length > 0 ? ` (depending on ${route.conditional.join(', ')})` : ''}${route.approximations.length > 0 ? ` (approximate: ${route.approximations.join('; ')})` : ''}`;
-	return {
-		proxy: 'caddy',
-		location: directiveHead(route.proxy),
-		requests: `${route.requests}${conditional}`,
-		upstream: route.upstream,
-		target: route.target,
-		authenticated: route.authenticated,
-		header: { fate: route.fate, detail: describeRoute(route), locations },
-	};
-}
-
-function valueOrigin(value: HeaderValue): HeaderOrigin | undefined {
-	if (value.kind === 'client') return value.via;
-	return value.by;
-}
-
-function originLocation(origin: HeaderOrigin | undefined): Location | undefined {
-	return origin ? { file: origin.token.file, span: origin.token.span } : undefined;
-}
-
-/** `request_header -Remote-User`, `forward_auth @protected authelia:9091` (the head of a directive, shortened). */
-export function directiveText(directive: Directive): string {
-	const text = [directive.nameToken, ...directive.args].map((token) => token.raw).join(' ');
-	return text.length > 80 ? `${text.slice(0, 77)}…` : text;
-}
-
-/** One sentence on what happens to the user header along the route, for hovers and messages. */
-export function describeRoute(route: CaddyRoute): string {
-	const header = route.userHeader;
-	const value = route.value;
-	const auth = route.authSteps.map((step) => directiveText(step.directive)).join(', ');
-	if (!route.authenticated) {
-		const skipped = route.skippedAuth.length > 0 ? ` (${route.skippedAuth.map((step) => directiveText(step.directive)).join(', ')} does not match)` : '';
-		if (value.kind === 'client') {
-			if (value.via) return `no auth step runs${skipped}, and ${directiveText(value.via.directive)} copies the client's ${value.header} into ${header}`;
-			return `no auth step runs${skipped} and nothing strips ${header}: the client's value reaches Navidrome`;
-		}
-		if (value.kind === 'absent' || (value.kind === 'literal' && value.text === '')) return `no auth step runs${skipped}; ${value.by ? directiveText(value.by.directive) : 'the proxy'} removes the client's ${header}`;
-		return `no auth step runs${skipped}; ${header} is set to the fixed text ${value.kind === 'literal' || value.kind === 'placeholder' ? value.text : ''}`;
-	}
-	switch (value.kind) {
-		case 'auth':
-			if (value.by.kind === 'copy_headers') return `${auth} authenticates the request and copies the auth answer's ${value.header} into ${header}`;
-			return `${auth} authenticates the request and ${directiveText(value.by.directive)} sets ${header} from the auth answer's ${value.header}`;
-		case 'client':
-			if (value.via) return `${auth} runs, but ${directiveText(value.via.directive)} copies the client's ${value.header} into ${header}`;
-			return `${auth} runs but never sets ${header}, and nothing strips it: the client's value reaches Navidrome`;
-		case 'absent':
-		case 'literal':
-			if (route.lostAuth) return `${auth} sets ${header}, then ${directiveText(route.lostAuth.directive)} removes it`;
-			if (value.kind === 'literal' && value.text !== '') return `${auth} runs, then ${header} is set to the fixed text ${value.text}`;
-			return `${auth} runs but never sets ${header}, so Navidrome never sees the user`;
-		case 'placeholder':
-			return `${auth} runs, then ${header} is set to the literal text ${value.text}`;
-	}
 }

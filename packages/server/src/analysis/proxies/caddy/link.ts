@@ -1,9 +1,9 @@
 /**
 Links a Caddyfile to the compose service that runs it (a bind mount of the file or of its folder) and resolves
 `reverse_proxy` upstreams to Navidrome instances: by compose service or container name, else (no compose link) by
-name or port when exactly one instance fits.
+name or port when exactly one instance fits. Every lookup goes through the deployment's indexes (`model/links.ts`).
 */
-import { dirname } from '../../files.js';
+import type { ComposeFile } from '../../formats/compose/types.js';
 import { parseDotenv } from '../../formats/dotenv/parse.js';
 import type { ParseContext } from '../../formats/handler.js';
 import type { Deployment, NavidromeInstance, ServiceRef } from '../../model/deployment.js';
@@ -11,15 +11,12 @@ import { looksLikeCaddyService } from './version.js';
 
 /** The service mounting `file` (directly or through its folder); a Caddy-looking one wins. */
 export function findCaddyService(deployment: Deployment, file: string): ServiceRef | undefined {
-	const mounting = deployment.services.filter(({ service }) =>
-		service.volumes.some((volume) => volume.type === 'bind' && (volume.source === file || file.startsWith(`${volume.source.replace(/\/$/, '')}/`))),
-	);
-	const caddyLike = mounting.filter(({ service }) => looksLikeCaddyService(service));
-	if (caddyLike.length > 0) return caddyLike[0];
+	const mounting = deployment.links.mounting(file);
+	const caddyLike = mounting.find(({ service }) => looksLikeCaddyService(service));
+	if (caddyLike) return caddyLike;
 	if (mounting.length > 0) return mounting[0];
 	// No mount: a single Caddy service in a compose file next to (or above) the Caddyfile.
-	const folder = dirname(file);
-	const nearby = deployment.services.filter(({ compose, service }) => looksLikeCaddyService(service) && (folder === dirname(compose.path) || folder.startsWith(`${dirname(compose.path)}/`)));
+	const nearby = deployment.links.servicesAbove(file).filter(({ service }) => looksLikeCaddyService(service));
 	return nearby.length === 1 ? nearby[0] : undefined;
 }
 
@@ -79,26 +76,32 @@ const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::',
 
 /** The Navidrome instance an upstream reaches, if the model can tell. */
 export function resolveUpstream(address: UpstreamAddress, deployment: Deployment, caddyService: ServiceRef | undefined): NavidromeInstance | undefined {
-	const instances = deployment.navidromes;
+	const links = deployment.links;
 	// The assumed Navidrome (none in view) is behind any upstream that looks like one: `navidrome…` or port 4533.
-	const assumed = instances.find((instance) => instance.assumed);
-	if (assumed) return looksLikeNavidrome(address) ? assumed : undefined;
-	const byName = (instance: NavidromeInstance): boolean =>
-		instance.service !== undefined && (instance.service.name.toLowerCase() === address.host || instance.service.containerName?.toLowerCase() === address.host);
+	if (links.assumed) return looksLikeNavidrome(address) ? links.assumed : undefined;
+	// By compose service or container name: the Caddy service's own project first, else the only one anywhere.
+	const named = (within: ComposeFile | undefined, limit: number): NavidromeInstance[] => {
+		const found: NavidromeInstance[] = [];
+		for (const ref of links.named(address.host, within)) {
+			const instance = links.instanceOf(ref.service);
+			if (instance && !found.includes(instance)) found.push(instance);
+			if (found.length >= limit) break;
+		}
+		return found;
+	};
 	if (caddyService) {
-		const sameProject = instances.filter((instance) => instance.compose === caddyService.compose && byName(instance));
+		const sameProject = named(caddyService.compose, 1);
 		if (sameProject.length > 0) return sameProject[0];
 	}
-	const named = instances.filter(byName);
-	if (named.length === 1) return named[0];
-	if (named.length > 1) return undefined;
-	const portMatches = (instance: NavidromeInstance): boolean => address.port === undefined || address.port === instance.port;
+	const anywhere = named(undefined, 2);
+	if (anywhere.length === 1) return anywhere[0];
+	if (anywhere.length > 1) return undefined;
 	if (loopbackHosts.has(address.host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(address.host)) {
-		const byPort = instances.filter((instance) => address.port === instance.port);
+		const byPort = address.port === undefined ? [] : links.instancesOnPort(address.port);
 		return byPort.length === 1 ? byPort[0] : undefined;
 	}
 	if (address.host.includes('navidrome')) {
-		const candidates = instances.filter(portMatches);
+		const candidates = address.port === undefined ? deployment.navidromes : links.instancesOnPort(address.port);
 		return candidates.length === 1 ? candidates[0] : undefined;
 	}
 	return undefined;

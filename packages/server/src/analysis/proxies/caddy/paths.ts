@@ -116,12 +116,18 @@ const basePaths = ['/', '/app/', '/api/user', '/auth/login', '/rest/ping', '/res
 export const maxWitnessPaths = 600;
 
 /**
-Paths that tell the patterns apart: for each pattern, paths inside it and just outside it. Every region of path space
-that a boolean combination of prefix, suffix, substring and exact patterns defines holds at least one witness, as
-long as the regions are not defined by paths longer than the patterns themselves.
+Paths that tell the patterns apart: Navidrome's own (also under each BaseURL), and for each pattern, paths inside it
+and just outside it. Every region of path space that a boolean combination of prefix, suffix, substring and exact
+patterns defines holds at least one witness, as long as the regions are not defined by paths longer than the patterns
+themselves.
 */
-export function witnessPaths(patterns: Iterable<string>): { paths: string[]; truncated: boolean } {
+export function witnessPaths(patterns: Iterable<string>, baseUrls: Iterable<string> = []): { paths: string[]; truncated: boolean } {
 	const set = new Set<string>(basePaths);
+	// spec: navidrome-extauth.md §5 (the honoured paths sit under BaseURL); kept as written, Navidrome's router is case-sensitive
+	for (const raw of baseUrls) {
+		const base = raw.replace(/\/+$/, '');
+		if (base.startsWith('/') && base.length <= 256 && !base.includes('//')) for (const path of basePaths) set.add(`${base}${path === '/' ? '' : path}`);
+	}
 	let truncated = false;
 	const add = (path: string): void => {
 		if (set.size >= maxWitnessPaths) {

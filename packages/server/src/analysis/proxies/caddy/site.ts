@@ -165,6 +165,7 @@ function toRoute(group: Group, input: SiteInput, landings: Map<string, Set<strin
 		fate: fateOf(outcome.authenticated, outcome.value),
 		requests: describePaths(paths, index),
 		examplePaths: pickExamples([...paths]),
+		paths: orderPaths([...paths]),
 		conditional: [...conditional],
 		value: outcome.value,
 		...(outcome.lostAuth ? { lostAuth: outcome.lostAuth } : {}),
@@ -173,6 +174,14 @@ function toRoute(group: Group, input: SiteInput, landings: Map<string, Set<strin
 		skippedAuth: outcome.skippedAuth,
 		withoutIdentity: first.withoutIdentity,
 	};
+}
+
+const usualPaths = ['/rest/ping', '/rest/ping.view', '/share/abc', '/app/', '/api/user'];
+
+/** Navidrome's usual paths first (they name the set best in messages), then the rest in witness order. */
+function orderPaths(paths: string[]): string[] {
+	const first = paths.filter((path) => usualPaths.some((usual) => path.endsWith(usual)));
+	return [...first, ...paths.filter((path) => !first.includes(path))];
 }
 
 function pickExamples(paths: string[]): string[] {

@@ -1,6 +1,7 @@
 /**
 The Caddy route model: for every site of every Caddyfile, which requests reach which Navidrome and what happens to the
-user header on the way (proxies.md §2). Rules read it from `deployment.caddy`; they never re-evaluate Caddy semantics.
+user header on the way (proxies.md §2). `lower.ts` turns each route into a neutral `ProxyRoute`; features read the
+full model through `caddyAnalysis(deployment)` (index.ts).
 */
 import type { Version } from '@navidrome-extauth/core';
 import type { Fix, Location } from '../../findings.js';
@@ -85,6 +86,8 @@ export type CaddyRoute = {
 	requests: string;
 	/** A few paths of the set, for messages and tests. */
 	examplePaths: string[];
+	/** Every witness path of the set (clean request paths, BaseURL included), Navidrome's usual ones first. */
+	paths: string[];
 	/** Matchers the model cannot decide (headers, methods, remote IPs…) that this outcome depends on. */
 	conditional: string[];
 	/** Where the model had to approximate for this site (unknown rewrites, too many combinations), for messages. */
@@ -104,7 +107,7 @@ export type CaddyRoute = {
 	policies, Authentik unauthenticated paths), for each behaviour era within the target version range.
 	*/
 	withoutIdentity: Array<{ era: CopyHeadersEra; /** The target versions in this era, e.g. `2.11.0–2.11.1`. */ versions: string; value: HeaderValue }>;
-	/** The route added to `deployment.routes`. */
+	/** The neutral route added to `deployment.routes` (lower.ts). */
 	proxyRoute: ProxyRoute;
 	/** Mechanical fixes for this route's problems, computed by the model. */
 	fixes: CaddyRouteFixes;

@@ -14,7 +14,7 @@ What nginx does with the user header H on one location, from the facts of proxie
 */
 import type { Directive } from '../../formats/nginx/index.js';
 import type { HeaderFate } from '../../model/deployment.js';
-import { capturedHeader, sendsHeader, type AuthService } from './auth-services.js';
+import { capturedHeader, sendsHeader, type AuthService } from '../../model/auth-services.js';
 import { chain, effectiveArray, effectiveValue, own, type Level } from './levels.js';
 
 /** Why a client-chosen H can reach Navidrome. */
@@ -35,18 +35,22 @@ export type LossCause =
 	/** The variable mapped to H is not captured by any `auth_request_set` in effect here. */
 	| 'not-captured'
 	/** Nothing maps the auth answer to H (absent, cleared, or mapped under another name). */
-	| 'no-mapping';
+	| 'no-mapping'
+	/** H is built from client input or `$remote_user` without `auth_basic`, never from the auth answer. */
+	| 'client-value';
 
 export type UserHeaderAnalysis = {
 	fate: HeaderFate;
 	/** A client can make Navidrome see a user of its choice (for a protected location: any signed-in client). */
 	forgeable: boolean;
 	forgeCause: ForgeCause | undefined;
-	/** On a protected location: the authenticated user reaches H. */
+	/** On a protected location: the authenticated user reaches H. Decided independently of `forgeable`. */
 	delivered: boolean;
 	lossCause: LossCause | undefined;
-	/** The directive a loss or forgery is best shown at (an H line, an `auth_request_set`, …). */
+	/** The directive a forgery (else a loss) is best shown at (an H line, an `auth_request_set`, …). */
 	culprit: Directive | undefined;
+	/** The directive the loss is best shown at, when there is one. */
+	lossCulprit: Directive | undefined;
 	/** The `auth_request` (not `off`) or `auth_basic` (not `off`) in force. */
 	protection: Directive | undefined;
 	/** An `auth_request off` / `auth_basic off` that disables an outer one. */
@@ -65,10 +69,14 @@ export type UserHeaderAnalysis = {
 	service: AuthService | undefined;
 	/** Client-controlled variable feeding H, for messages (`http_remote_user`). */
 	variable: string | undefined;
+	/** The variable a `not-captured` loss names (mapped to H, captured by no `auth_request_set` in effect). */
+	lossVariable: string | undefined;
 	/** One sentence for hovers and route details. */
 	detail: string;
 	/** The directives deciding the fate, for hovers. */
 	decisive: Directive[];
+	/** Without an auth step: the `proxy_set_header H <fixed text>;` line that makes every client that user. */
+	fixedUser?: { line: Directive; text: string };
 };
 
 export type HeaderContext = {
@@ -226,6 +234,7 @@ export function analyseUserHeader(level: Level, http: Level, context: HeaderCont
 		delivered: false,
 		lossCause: undefined,
 		culprit: undefined,
+		lossCulprit: undefined,
 		protection,
 		disabledBy,
 		headerLines,
@@ -235,6 +244,7 @@ export function analyseUserHeader(level: Level, http: Level, context: HeaderCont
 		capture: undefined,
 		service,
 		variable: undefined,
+		lossVariable: undefined,
 		detail: '',
 		decisive: [],
 	};
@@ -250,21 +260,26 @@ export function analyseUserHeader(level: Level, http: Level, context: HeaderCont
 		// `$http_<h>` of H itself is empty once headers-more removed H, unless the `_` spelling still gets through (N3c).
 		const clientNeutralised = clientVariable !== undefined && clientVariable === headerVariable(header) && inputClear !== undefined && !underscoresReach;
 		const remoteUser = sources.find(({ source }) => source.kind === 'remote-user');
+		const fixed = sources.find(({ line, source }) => source.kind === 'other' && variablesOf(line.args[1]?.value ?? '').length === 0 && (line.args[1]?.value ?? '').trim() !== '');
+		if (fixed && !protection) result.fixedUser = { line: fixed.line, text: fixed.line.args[1]!.value };
 		if (client && !clientNeutralised) {
 			Object.assign(result, { forgeable: true, forgeCause: 'client-variable', culprit: client.line, variable: clientVariable });
 		} else if (remoteUser && !basicOn) {
 			Object.assign(result, { forgeable: true, forgeCause: 'remote-user', culprit: remoteUser.line, variable: 'remote_user' });
-		} else if (protection) {
+		}
+		if (protection) {
+			// Delivered is judged on its own: a line the client controls is not the auth answer either.
 			const delivering = sources.find(({ source }) => (source.kind === 'captured' && requestOn && !mismatch(source.headers, service)) || (source.kind === 'remote-user' && basicOn) || source.kind === 'other');
 			if (delivering) result.delivered = true;
 			else {
 				const captured = sources.find(({ source }) => source.kind === 'captured');
 				const uncaptured = sources.find(({ source }) => source.kind === 'uncaptured');
 				if (captured?.source.kind === 'captured' && requestOn) {
-					Object.assign(result, { lossCause: 'capture-mismatch', culprit: captured.source.capture, capture: captured.source.capture });
+					Object.assign(result, { lossCause: 'capture-mismatch', lossCulprit: captured.source.capture, capture: captured.source.capture });
 					decisive.add(captured.source.capture);
-				} else if (uncaptured) Object.assign(result, { lossCause: 'not-captured', culprit: uncaptured.line, variable: uncaptured.source.kind === 'uncaptured' ? uncaptured.source.variable : undefined });
-				else Object.assign(result, { lossCause: 'no-mapping', culprit: sources[0]!.line });
+				} else if (uncaptured) Object.assign(result, { lossCause: 'not-captured', lossCulprit: uncaptured.line, lossVariable: uncaptured.source.kind === 'uncaptured' ? uncaptured.source.variable : undefined });
+				else if (result.forgeable) Object.assign(result, { lossCause: 'client-value', lossCulprit: result.culprit });
+				else Object.assign(result, { lossCause: 'no-mapping', lossCulprit: sources[0]!.line });
 			}
 			const capture = sources.find(({ source }) => source.kind === 'captured');
 			if (capture?.source.kind === 'captured') {
@@ -279,11 +294,14 @@ export function analyseUserHeader(level: Level, http: Level, context: HeaderCont
 		const clientCannotSend = header.includes('_') && !underscoresReach;
 		if (result.clearedBy || clientCannotSend) {
 			if (result.clearedBy) decisive.add(result.clearedBy);
-			if (protection) Object.assign(result, { lossCause: 'no-mapping' });
 		} else {
 			Object.assign(result, { forgeable: true, forgeCause: result.lost ? 'inherit-lost' : 'no-handling' });
 		}
+		// Nothing here maps the auth answer, whether or not the client's copy survives.
+		if (protection) Object.assign(result, { lossCause: 'no-mapping' });
 	}
+	result.culprit ??= result.lossCulprit;
+	if (!result.forgeable) result.variable ??= result.lossVariable;
 
 	result.fate = result.forgeable ? 'passthrough' : protection ? (result.delivered ? 'authenticated' : 'never-delivered') : 'stripped';
 	result.decisive = [...decisive];

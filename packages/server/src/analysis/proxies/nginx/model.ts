@@ -1,32 +1,22 @@
 /**
 The nginx location model of a deployment: which nginx files are roots, their levels, and for every location that
-proxies to Navidrome what happens to the user header there (proxies.md §3). The adapter adds one `ProxyRoute` per such
-location; the nginx rules read the richer `NginxRoute`s through `nginxModel`.
+proxies to Navidrome what happens to the user header there (proxies.md §3). The adapter lowers each such location into
+one neutral `ProxyRoute` (`lower.ts`); the nginx-specific rules, hovers and the simulation read the richer
+`NginxRoute`s through `nginxModel`.
 */
 import { basename, dirname, resolvePath } from '../../files.js';
 import { compileGlob } from '../../glob.js';
-import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
 import { guessConfigRoot, isGlob, parseNginx, walkDirectives, type Directive, type NginxConfig } from '../../formats/nginx/index.js';
 import type { ParseContext } from '../../formats/handler.js';
-import { filesOfKind, type Deployment, type NavidromeInstance, type ProxyRoute } from '../../model/deployment.js';
-import { identifyAuthService, type AuthService } from './auth-services.js';
-import { analyseUserHeader, type UserHeaderAnalysis } from './header.js';
-import { buildLevels, describeLevel, descendants, httpOf, own, serverOf, type Level } from './levels.js';
-import { parseProxyUrl, resolveProxyPass, substituteVariables, type ProxyTarget, type TargetScope } from './targets.js';
+import { filesOfKind, type Deployment, type ProxyRoute, type ServiceRef } from '../../model/deployment.js';
+import { identifyAuthService, type AuthService } from '../../model/auth-services.js';
+import { analyseUserHeader } from './header.js';
+import { buildLevels, descendants, httpOf, own, serverOf, type Level } from './levels.js';
+import { lowerRoute, type NginxRouteFacts } from './lower.js';
+import { containerIncludePaths, parseProxyUrl, resolveProxyPass, substituteVariables, targetScope, type TargetScope } from './targets.js';
 
-/** One location that proxies to a Navidrome instance. */
-export type NginxRoute = {
-	route: ProxyRoute;
-	level: Level;
-	server: Level | undefined;
-	/** The `location` directive. */
-	location: Directive;
-	proxyPass: Directive;
-	target: ProxyTarget & { instance: NavidromeInstance };
-	/** The user header Navidrome reads (ExtAuth.UserHeader as intended). */
-	userHeader: string;
-	header: UserHeaderAnalysis;
-};
+/** One location that proxies to a Navidrome instance, and its neutral route. */
+export type NginxRoute = NginxRouteFacts & { route: ProxyRoute };
 
 export type NginxModel = {
 	/** Root files (not included by another analysed nginx file) and their `http` levels. */
@@ -60,12 +50,6 @@ export function nginxModel(deployment: Deployment): NginxModel {
 		models.set(deployment, model);
 	}
 	return model;
-}
-
-/** A location's `location <modifier> <path>` head, for finding spans. */
-export function locationHead(location: Directive): { file: string; span: { start: number; end: number } } {
-	const last = location.args[location.args.length - 1];
-	return { file: location.file, span: { start: location.nameSpan.start, end: last ? last.span.end : location.nameSpan.end } };
 }
 
 export function buildNginxModel(deployment: Deployment, context: ParseContext): NginxModel {
@@ -142,18 +126,22 @@ export function buildNginxModel(deployment: Deployment, context: ParseContext): 
 			if (!byUri.has(uri)) byUri.set(uri, authServiceFor(level, uri, scope));
 			return byUri.get(uri);
 		};
+		const proxyServices = servicesMounting(root.file, deployment);
 		for (const http of root.levels) {
 			for (const level of descendants(http)) {
 				if (level.kind !== 'location' || !level.block) continue;
-				const route = routeFor(level, scope, capturedNames, authService);
-				if (route) model.routes.push(route);
+				const facts = routeFor(level, scope, capturedNames, authService);
+				if (!facts) continue;
+				const services = facts.location.file === root.file ? proxyServices : unique([...proxyServices, ...servicesMounting(facts.location.file, deployment)]);
+				const route = lowerRoute(facts, { readText, proxyServices: services.filter((ref) => !deployment.links.instanceOf(ref.service)) });
+				model.routes.push({ ...facts, route });
 			}
 		}
 	}
 	return model;
 }
 
-function routeFor(level: Level, scope: TargetScope, capturedNames: Set<string>, authService: (level: Level, uri: string) => AuthService | undefined): NginxRoute | undefined {
+function routeFor(level: Level, scope: TargetScope, capturedNames: Set<string>, authService: (level: Level, uri: string) => AuthService | undefined): NginxRouteFacts | undefined {
 	const location = level.block!;
 	// `internal` locations (auth endpoints) and ones that `return` before proxying take no client requests to Navidrome.
 	if (own(level, 'internal').length > 0 || own(level, 'return').length > 0) return undefined;
@@ -163,23 +151,21 @@ function routeFor(level: Level, scope: TargetScope, capturedNames: Set<string>, 
 	if (!target?.instance) return undefined;
 	const instance = target.instance;
 	const userHeader = instance.intended.settings.userHeader.value || 'Remote-User';
-	const http = httpOf(level);
-	const header = analyseUserHeader(level, http, {
+	const header = analyseUserHeader(level, httpOf(level), {
 		userHeader,
 		authService,
 		capturedAnywhere: (name) => capturedNames.has(name),
 	});
-	const assumed = target.assumed ? ` (${target.written} is taken to be Navidrome '${instance.id}', the only instance found)` : '';
-	const route: ProxyRoute = {
-		proxy: 'nginx',
-		location: locationHead(location),
-		requests: describeLevel(level),
-		upstream: target.written,
-		target: instance,
-		authenticated: header.protection !== undefined,
-		header: { fate: header.fate, detail: `${header.detail}${assumed}`, locations: header.decisive.map((d) => ({ file: d.file, span: d.span })) },
-	};
-	return { route, level, server: serverOf(level), location, proxyPass, target: { ...target, instance }, userHeader, header };
+	return { level, server: serverOf(level), location, proxyPass, target: { ...target, instance }, userHeader, header };
+}
+
+/** The compose services that bind-mount `file` (the file itself or a folder holding it). */
+function servicesMounting(file: string, deployment: Deployment): ServiceRef[] {
+	return deployment.links.mounting(file);
+}
+
+function unique<T>(items: T[]): T[] {
+	return [...new Set(items)];
 }
 
 /** The location an `auth_request` URI lands on (exact match first, then the longest plain prefix) and who answers it. */
@@ -217,36 +203,7 @@ function authServiceFor(level: Level, uri: string, scope: TargetScope): AuthServ
 
 /** The compose projects and Navidrome instances near an nginx file (see `TargetScope`). */
 function scopeFor(file: string, deployment: Deployment): TargetScope {
-	const owners: Array<{ compose: ComposeFile; service: ComposeService }> = [];
-	for (const { compose, service } of deployment.services) {
-		if (service.volumes.some((volume) => volume.type === 'bind' && (volume.source === file || file.startsWith(`${volume.source}/`)))) owners.push({ compose, service });
-	}
-	let composeFiles: ComposeFile[];
-	if (owners.length > 0) composeFiles = [...new Set(owners.map((owner) => owner.compose))];
-	else {
-		let best = -1;
-		composeFiles = [];
-		for (const compose of deployment.composeFiles) {
-			const dir = dirname(compose.path);
-			if (!isWithin(file, dir)) continue;
-			if (dir.length > best) {
-				best = dir.length;
-				composeFiles = [compose];
-			} else if (dir.length === best) composeFiles.push(compose);
-		}
-		if (composeFiles.length === 0) composeFiles = [...deployment.composeFiles];
-	}
-	const fileDir = dirname(file);
-	const instances = deployment.navidromes.filter((instance) => {
-		if (instance.compose) return composeFiles.includes(instance.compose);
-		const tomlDir = dirname(instance.tomlFile ?? instance.id);
-		return isWithin(fileDir, tomlDir) || isWithin(tomlDir, fileDir) || deployment.composeFiles.length === 0;
-	});
-	return { composeFiles, instances, nginxService: owners[0]?.service };
-}
-
-function isWithin(path: string, dir: string): boolean {
-	return dir === '/' || path === dir || path.startsWith(`${dir}/`);
+	return targetScope(file, deployment);
 }
 
 function safeList(context: ParseContext, glob: string): string[] {
@@ -265,17 +222,7 @@ mounts the including file, else `/etc/nginx/…` read as the including file's ow
 function mapContainerInclude(include: Directive, file: string, deployment: Deployment, context: ParseContext, nginxFiles: string[]): string[] {
 	const path = include.args[0]?.value ?? '';
 	if (!path.startsWith('/')) return [];
-	const hostPaths: string[] = [];
-	for (const { service } of deployment.services) {
-		const mountsFile = service.volumes.some((volume) => volume.type === 'bind' && (volume.source === file || file.startsWith(`${volume.source}/`)));
-		if (!mountsFile) continue;
-		for (const volume of service.volumes) {
-			if (volume.type !== 'bind' || !volume.target.startsWith('/')) continue;
-			const target = volume.target.replace(/\/+$/, '');
-			if (path === target) hostPaths.push(volume.source);
-			else if (path.startsWith(`${target}/`)) hostPaths.push(resolvePath(volume.source, path.slice(target.length + 1)));
-		}
-	}
+	const hostPaths = containerIncludePaths(path, file, deployment);
 	if (hostPaths.length === 0 && path.startsWith('/etc/nginx/')) hostPaths.push(resolvePath(dirname(file), path.slice('/etc/nginx/'.length)));
 	const found = new Set<string>();
 	for (const hostPath of hostPaths) {

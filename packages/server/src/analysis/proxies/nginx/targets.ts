@@ -1,12 +1,15 @@
 /**
 Where a `proxy_pass` goes: through `set` variables and `upstream` blocks to a compose service (by service name,
-`container_name`, `hostname` or network alias, and port) or, on loopback, to a Navidrome listening on the host. When
+`container_name`, `hostname` or network alias, and port; looked up in the deployment's indexes, `model/links.ts`) or,
+on loopback, to a Navidrome listening on the host. When
 the address names nothing known and the deployment has exactly one Navidrome on that port, the target is marked
 `assumed` so that findings can say so instead of silently guessing.
 */
 import type { Directive } from '../../formats/nginx/index.js';
 import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
-import type { NavidromeInstance, ServiceRef } from '../../model/deployment.js';
+import { dirname } from '../../files.js';
+import type { Deployment, NavidromeInstance, ServiceRef } from '../../model/deployment.js';
+import type { Links } from '../../model/links.js';
 import { chain, httpOf, own, type Level } from './levels.js';
 
 export type ProxyTarget = {
@@ -29,7 +32,42 @@ export type TargetScope = {
 	instances: readonly NavidromeInstance[];
 	/** The compose service running this nginx (it bind-mounts the file), when known. */
 	nginxService: ComposeService | undefined;
+	/** The deployment's indexes (`model/links.ts`). */
+	links: Links;
 };
+
+/**
+The scope of an nginx file: the compose projects of the services that bind-mount it, else the compose files of the
+deepest folder above it, else every compose file; their Navidrome instances, and standalone ones near the file.
+*/
+export function targetScope(file: string, deployment: Deployment): TargetScope {
+	const links = deployment.links;
+	const owners = links.mounting(file);
+	let composeFiles: ComposeFile[] = [...new Set(owners.map((owner) => owner.compose))];
+	if (composeFiles.length === 0) composeFiles = [...links.nearestComposeFiles(file)];
+	if (composeFiles.length === 0) composeFiles = [...deployment.composeFiles];
+	const fileDir = dirname(file);
+	const standalone = links.standalone.filter((instance) => {
+		const tomlDir = dirname(instance.tomlFile ?? instance.id);
+		return isWithin(fileDir, tomlDir) || isWithin(tomlDir, fileDir) || deployment.composeFiles.length === 0;
+	});
+	// Deployment order: compose instances by compose file, then standalone ones (as `findNavidromes` lists them).
+	const instances = [...composeFiles.flatMap((compose) => links.instancesIn(compose)), ...standalone];
+	return { composeFiles, instances, nginxService: owners[0]?.service, links };
+}
+
+function isWithin(path: string, dir: string): boolean {
+	return dir === '/' || path === dir || path.startsWith(`${dir}/`);
+}
+
+/**
+Host paths an absolute `include` names inside the container, through the bind mounts of the services that mount the
+including file (every matching mount, in order).
+*/
+export function containerIncludePaths(path: string, file: string, deployment: Deployment): string[] {
+	const links = deployment.links;
+	return links.mounting(file).flatMap(({ service }) => links.hostPaths(service, path));
+}
 
 const maxSubstitutions = 8;
 /** `set $a "$a$a"` doubles a value each round; past this a value is no address anyway. */
@@ -134,12 +172,19 @@ function resolveHost(host: string, port: number, scope: TargetScope): Pick<Proxy
 		const instance = scope.instances.find((candidate) => (!candidate.service || candidate.hostNetwork ? candidate.port === port : candidate.publishedPorts.some((p) => publishedCovers(p.published, port))));
 		return { ...none, instance };
 	}
-	for (const compose of scope.composeFiles) {
-		for (const service of compose.services) {
-			if (!serviceAnswersTo(compose, service, host)) continue;
-			const instance = scope.instances.find((candidate) => candidate.service === service);
-			return { instance: instance && instance.port === port ? instance : undefined, assumed: false, service: { compose, service } };
-		}
+	const { links, composeFiles } = scope;
+	const answering = (within: ComposeFile | undefined): ServiceRef[] => [...links.named(host, within), ...links.hostnamed(host, within), ...links.aliased(host, within)];
+	// Per compose file when the scope is a few projects (every stack of a tree names its service `navidrome`).
+	let inScope: ServiceRef[];
+	if (composeFiles.length <= 8) inScope = composeFiles.flatMap(answering);
+	else {
+		const wanted = new Set(composeFiles);
+		inScope = answering(undefined).filter((ref) => wanted.has(ref.compose));
+	}
+	const ref = inScope.length > 1 ? firstInScope(inScope, scope.composeFiles) : inScope[0];
+	if (ref) {
+		const instance = links.instanceOf(ref.service);
+		return { instance: instance && instance.port === port ? instance : undefined, assumed: false, service: ref };
 	}
 	const only = scope.instances.length === 1 ? scope.instances[0]! : undefined;
 	if (only && (only.port === port || host.includes('navidrome'))) return { instance: only, assumed: true, service: undefined };
@@ -154,21 +199,8 @@ function publishedCovers(published: string | undefined, port: number): boolean {
 	return Number.isFinite(from) && port >= from && port <= (Number.isFinite(to) ? to : from);
 }
 
-/** Docker's DNS names for a service: its name, `container_name`, `hostname` and network aliases (case-insensitive). */
-function serviceAnswersTo(compose: ComposeFile, service: ComposeService, host: string): boolean {
-	if (service.name.toLowerCase() === host || service.containerName?.toLowerCase() === host) return true;
-	try {
-		const hostname = compose.document.getIn(['services', service.name, 'hostname']);
-		if (typeof hostname === 'string' && hostname.toLowerCase() === host) return true;
-		for (const network of service.networks ?? []) {
-			const aliases = compose.document.getIn(['services', service.name, 'networks', network.name, 'aliases']) as { items?: unknown[] } | undefined;
-			for (const item of aliases?.items ?? []) {
-				const value = typeof item === 'object' && item !== null && 'value' in item ? (item as { value: unknown }).value : item;
-				if (typeof value === 'string' && value.toLowerCase() === host) return true;
-			}
-		}
-	} catch {
-		// A document the compose parser could read partly: names and container names still count.
-	}
-	return false;
+/** The first service of the scope's compose files (in their order, then service order) among `refs`. */
+function firstInScope(refs: ServiceRef[], composeFiles: readonly ComposeFile[]): ServiceRef {
+	const rank = (ref: ServiceRef): number => composeFiles.indexOf(ref.compose) * 1e6 + ref.compose.services.indexOf(ref.service);
+	return refs.reduce((best, ref) => (rank(ref) < rank(best) ? ref : best));
 }

@@ -31,7 +31,8 @@ import { filesOfKind, type Deployment, type ServiceRef } from '../../model/deplo
 import { analyseHeader, expandChain, middlewareRefs, qualify, type ChainExpansion } from './chain.js';
 import type { MiddlewareRef, NavidromeRoute, Origin, RouterView, StaticSource, TraefikMiddleware, TraefikModel, TraefikRouter, TraefikService } from './model.js';
 import { buildReachTable, reachOf } from './reach.js';
-import { instanceFor, peerTrust, resolveEndpoints } from './targets.js';
+import { peerTrust } from '../../model/peer.js';
+import { instanceFor, resolveEndpoints } from './targets.js';
 
 export type ReadText = (path: string) => string | undefined;
 
@@ -56,7 +57,7 @@ export function buildTraefikModels(deployment: Deployment, readText: ReadText = 
 		.filter((data): data is TraefikFile => Boolean(data?.root));
 	const folders = [...new Set(deployment.composeFiles.map((compose) => dirname(compose.path)))].sort((a, b) => b.length - a.length);
 	const scopes = new Map<string, Scope>();
-	for (const folder of folders) scopes.set(folder, { services: deployment.services.filter((ref) => dirname(ref.compose.path) === folder), files: [] });
+	for (const folder of folders) scopes.set(folder, { services: [...deployment.links.servicesIn(folder)], files: [] });
 	const loose: Scope = { services: [], files: [] };
 	for (const file of files) {
 		const folder = folders.find((candidate) => file.path.startsWith(candidate === '/' ? '/' : `${candidate}/`));
@@ -375,7 +376,7 @@ function linkRoutes(deployment: Deployment, model: TraefikModel): void {
 
 	for (const router of model.routers) {
 		if (router.disabled || !router.serviceName) continue;
-		const endpoints = resolveEndpoints(model.scope.services, model.services, router.serviceName);
+		const endpoints = resolveEndpoints(model.scope.services, model.services, router.serviceName, deployment.links);
 		const seen = new Set<string>();
 		for (const endpoint of endpoints) {
 			const instance = instanceFor(deployment, endpoint);
@@ -389,7 +390,6 @@ function linkRoutes(deployment: Deployment, model: TraefikModel): void {
 				const table = tableFor(key);
 				views.push({ entryPoint, chain: expansion.steps, header: analyseHeader(expansion.steps, header), reach: reachOf(router, table) });
 			}
-			const trust = peerTrust(instance, model.proxies);
 			const route: NavidromeRoute = {
 				router,
 				instance,
@@ -397,8 +397,7 @@ function linkRoutes(deployment: Deployment, model: TraefikModel): void {
 				upstream: endpoint.description,
 				upstreamLocation: endpoint.location,
 				views,
-				peerTrusted: trust.trusted,
-				peerAddress: trust.address,
+				peer: peerTrust(instance, model.proxies),
 			};
 			model.routes.push(route);
 		}
@@ -418,7 +417,7 @@ function resolveStatic(deployment: Deployment, proxies: readonly ServiceRef[], f
 		const flags = readFlags(compose.path, text, service.command);
 		const wanted = flags.configFile ? [flags.configFile.value] : defaultStaticPaths;
 		for (const target of wanted) {
-			const hostPath = hostPathOf(service, target);
+			const hostPath = deployment.links.hostPath(service, target);
 			if (!hostPath) continue;
 			const file = files.find((candidate) => candidate.path === hostPath) ?? readStaticFile(hostPath, readText);
 			if (!file) continue;
@@ -436,17 +435,6 @@ function resolveStatic(deployment: Deployment, proxies: readonly ServiceRef[], f
 
 function rank(path: string): number {
 	return /\/traefik\.(ya?ml|toml)$/i.test(path) ? 0 : 1;
-}
-
-/** The host file a container path comes from, through a bind mount of the file or of a folder above it. */
-function hostPathOf(service: ComposeService, containerPath: string): string | undefined {
-	for (const volume of service.volumes) {
-		if (volume.type !== 'bind') continue;
-		const target = volume.target.replace(/\/+$/, '');
-		if (target === containerPath) return volume.source;
-		if (containerPath.startsWith(`${target}/`)) return `${volume.source.replace(/\/+$/, '')}${containerPath.slice(target.length)}`;
-	}
-	return undefined;
 }
 
 function readStaticFile(path: string, readText: ReadText): TraefikFile | undefined {

@@ -8,7 +8,7 @@ import type { Location } from '../../findings.js';
 import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
 import type { ListValue, MiddlewareDef, RouterDef, ServiceDef, StaticConfig, TraefikFile } from '../../formats/traefik/index.js';
 import type { Probe, RuleNode, Truth } from '../../formats/traefik/rule.js';
-import type { HeaderFate, NavidromeInstance, ServiceRef } from '../../model/deployment.js';
+import type { HeaderFate, NavidromeInstance, PeerTrust, ServiceRef } from '../../model/deployment.js';
 
 /** Where a router, middleware or service is defined. */
 export type Origin =
@@ -125,9 +125,8 @@ export type NavidromeRoute = {
 	upstream: string;
 	upstreamLocation: Location | undefined;
 	views: RouterView[];
-	/** Whether Navidrome would trust Traefik's address (unknown addresses count as trusted when TrustedSources is set). */
-	peerTrusted: boolean;
-	peerAddress: string | undefined;
+	/** Traefik's address as Navidrome sees it, and whether Navidrome trusts it (`model/peer.ts`). */
+	peer: PeerTrust;
 };
 
 export type StaticSource = {

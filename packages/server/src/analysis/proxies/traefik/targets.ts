@@ -1,13 +1,13 @@
 /**
-From a Traefik service to the compose service it reaches, and whether Navidrome would trust Traefik's address.
+From a Traefik service to the compose service it reaches (through the deployment's indexes, `model/links.ts`).
 Docker-provider services run in the labelled container (port from `loadbalancer.server.port`, else the container's
 exposed port); file-provider services name `loadBalancer.servers[].url`, whose host is a compose service name, a
 network alias, a `container_name` or a pinned address.
 */
 import type { Location } from '../../findings.js';
 import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
-import { getValue, mapPairs, scalarText, seqItems } from '../../formats/yaml-nodes.js';
 import type { Deployment, NavidromeInstance, ServiceRef } from '../../model/deployment.js';
+import { buildLinks, type Links } from '../../model/links.js';
 import { splitQualified } from '../../formats/traefik/dynamic.js';
 import type { TraefikService } from './model.js';
 
@@ -24,7 +24,7 @@ export type Endpoint = {
 const maxServiceDepth = 8;
 
 /** Every compose service a Traefik service sends requests to (weighted/failover services followed). */
-export function resolveEndpoints(scope: readonly ServiceRef[], services: Map<string, TraefikService>, qualified: string, depth = 0, seen = new Set<string>()): Endpoint[] {
+export function resolveEndpoints(scope: readonly ServiceRef[], services: Map<string, TraefikService>, qualified: string, links?: Links, depth = 0, seen = new Set<string>()): Endpoint[] {
 	if (depth > maxServiceDepth || seen.has(qualified)) return [];
 	seen.add(qualified);
 	const service = services.get(qualified);
@@ -36,7 +36,7 @@ export function resolveEndpoints(scope: readonly ServiceRef[], services: Map<str
 	}
 	for (const server of def?.servers ?? []) {
 		if (server.url && server.url.value !== '') {
-			const target = resolveUrl(scope, server.url.value);
+			const target = resolveUrl(scope, server.url.value, links);
 			if (target) endpoints.push({ ...target, description: server.url.value, location: server.url.location });
 			continue;
 		}
@@ -52,13 +52,13 @@ export function resolveEndpoints(scope: readonly ServiceRef[], services: Map<str
 	}
 	for (const ref of def?.refs ?? []) {
 		const next = splitQualified(ref.name).provider ? ref.name : `${ref.name}@${service.provider}`;
-		endpoints.push(...resolveEndpoints(scope, services, next, depth + 1, seen));
+		endpoints.push(...resolveEndpoints(scope, services, next, links, depth + 1, seen));
 	}
 	return endpoints;
 }
 
 /** `http://navidrome:4533` → the compose service answering to that host, with the port. */
-export function resolveUrl(scope: readonly ServiceRef[], url: string): { compose: ComposeFile; service: ComposeService; port: number | undefined } | undefined {
+export function resolveUrl(scope: readonly ServiceRef[], url: string, links?: Links): { compose: ComposeFile; service: ComposeService; port: number | undefined } | undefined {
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
@@ -68,67 +68,43 @@ export function resolveUrl(scope: readonly ServiceRef[], url: string): { compose
 	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
 	const defaultPort = parsed.protocol === 'https:' ? 443 : 80;
 	const port = parsed.port === '' ? defaultPort : Number.parseInt(parsed.port, 10);
-	const service = findComposeService(scope, host);
+	const service = findComposeService(scope, host, links);
 	return service ? { ...service, port } : undefined;
 }
 
-export function findComposeService(scope: readonly ServiceRef[], host: string): ServiceRef | undefined {
-	const wanted = host.toLowerCase();
-	for (const ref of scope) {
-		const { service } = ref;
-		if (service.name.toLowerCase() === wanted || service.containerName?.toLowerCase() === wanted) return ref;
-	}
-	for (const ref of scope) {
-		if (aliasesOf(ref).includes(wanted)) return ref;
-		if ((ref.service.networks ?? []).some((network) => network.ipv4Address?.value.trim() === wanted || network.ipv6Address?.value.trim().toLowerCase() === wanted)) return ref;
-	}
-	return undefined;
+/**
+The service of `scope` answering to `host`: by service name or `container_name`, else by network alias or pinned
+address (in scope order within each). Looked up in `links` (the deployment's indexes) when given, else in an index of
+`scope` alone.
+*/
+export function findComposeService(scope: readonly ServiceRef[], host: string, links: Links = linksOf(scope)): ServiceRef | undefined {
+	const members = memberSet(scope);
+	const first = (refs: ServiceRef[]): ServiceRef | undefined => {
+		let best: ServiceRef | undefined;
+		for (const ref of refs) if (members.has(ref) && (!best || members.get(ref)! < members.get(best)!)) best = ref;
+		return best;
+	};
+	return first(links.named(host)) ?? first([...links.aliased(host), ...links.addressed(host)]);
 }
 
-/** `services.<name>.networks.<net>.aliases` (not in the compose model, read from the document). */
-function aliasesOf(ref: ServiceRef): string[] {
-	const aliases: string[] = [];
-	const services = getValue(ref.compose.document.contents, 'services');
-	const node = getValue(services, ref.service.name);
-	for (const pair of mapPairs(getValue(node, 'networks'))) {
-		for (const item of seqItems(getValue(pair.value, 'aliases'))) {
-			// Aliases are strings, so the scalar's value is all that is needed (no source text).
-			const value = scalarText(item, '')?.value;
-			if (value) aliases.push(value.toLowerCase());
-		}
-	}
-	return aliases;
+const scopeMembers = new WeakMap<readonly ServiceRef[], Map<ServiceRef, number>>();
+const scopeLinks = new WeakMap<readonly ServiceRef[], Links>();
+
+function memberSet(scope: readonly ServiceRef[]): Map<ServiceRef, number> {
+	let members = scopeMembers.get(scope);
+	if (!members) scopeMembers.set(scope, (members = new Map(scope.map((ref, index) => [ref, index]))));
+	return members;
+}
+
+function linksOf(scope: readonly ServiceRef[]): Links {
+	let links = scopeLinks.get(scope);
+	if (!links) scopeLinks.set(scope, (links = buildLinks(scope, [...new Set(scope.map((ref) => ref.compose))], [])));
+	return links;
 }
 
 export function instanceFor(deployment: Deployment, endpoint: Endpoint): NavidromeInstance | undefined {
-	const instance = deployment.navidromes.find((candidate) => candidate.service === endpoint.service);
+	const instance = deployment.links.instanceOf(endpoint.service);
 	if (!instance) return undefined;
 	if (endpoint.port !== undefined && endpoint.port !== instance.port) return undefined;
 	return instance;
-}
-
-/**
-Whether Navidrome trusts Traefik's connections. With a pinned Traefik address on a network Navidrome joins, the
-TrustedSources matcher decides; when the address cannot be known, any usable TrustedSources entry counts as trusting
-it (the usual case: Docker assigns the proxy an address from a trusted range).
-*/
-export function peerTrust(instance: NavidromeInstance, proxies: readonly ServiceRef[]): { trusted: boolean; address: string | undefined } {
-	const usable = instance.trust.entries.some((entry) => entry.honoured && entry.kind === 'cidr');
-	if (!usable) return { trusted: false, address: undefined };
-	const addresses: string[] = [];
-	let unknown = proxies.length === 0;
-	for (const proxy of proxies) {
-		if (proxy.compose !== instance.compose || proxy.service.networkMode?.value === 'host') {
-			unknown = true;
-			continue;
-		}
-		const shared = (proxy.service.networks ?? [{ name: 'default', ipv4Address: undefined, ipv6Address: undefined }]).filter((network) => instance.networks.includes(network.name));
-		const pinned = shared.map((network) => network.ipv4Address?.value.trim() ?? network.ipv6Address?.value.trim()).filter((value): value is string => Boolean(value));
-		if (pinned.length === 0) unknown = true;
-		addresses.push(...pinned);
-	}
-	const options = { address: instance.intended.settings.address.value };
-	const trusted = addresses.find((address) => instance.trust.matches(address, options));
-	if (trusted) return { trusted: true, address: trusted };
-	return { trusted: unknown, address: addresses[0] };
 }

@@ -1,4 +1,5 @@
 import { compareVersions, parseVersion } from '@navidrome-extauth/core';
+import { caddyAnalysis } from '../../proxies/caddy/index.js';
 import type { Rule } from '../rule.js';
 
 // spec: proxies.md §2.4 and §9 (CADDY-SYNTAX-VERSION)
@@ -19,7 +20,7 @@ every version the tag allows is affected, information when only some are.
 See [Caddy: Caddyfile concepts](https://caddyserver.com/docs/caddyfile/concepts).`,
 	inputs: ['caddyfile', 'compose', 'dotenv'],
 	check({ deployment, report }) {
-		for (const file of deployment.caddy?.files ?? []) {
+		for (const file of caddyAnalysis(deployment)?.files ?? []) {
 			const { low, high, description } = file.version;
 			for (const feature of file.features) {
 				const min = parseVersion(feature.minVersion);

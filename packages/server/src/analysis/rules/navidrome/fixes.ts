@@ -3,13 +3,13 @@ Text edits for the Navidrome-side quick fixes: trust only the pinned proxy (`<ad
 port, rename or remove a setting input (compose `environment`, `.env`, top-level navidrome.toml keys). Every builder
 returns `undefined` when the text cannot be edited exactly (interpolated or escaped values, unusual layouts).
 */
-import { canonicalHeaderName, findSetting, isTrustedSource, settingsCatalog, type SettingDoc, type SettingSource, type TrustedSourceEntry } from '@navidrome-extauth/core';
+import { canonicalHeaderName, findSetting, formatVersion, isTrustedSource, settingsCatalog, type SettingDoc, type SettingSource, type TrustedSourceEntry } from '@navidrome-extauth/core';
 import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Fix, TextEdit } from '../../findings.js';
 import type { ComposeService, PortMapping } from '../../formats/compose/types.js';
 import { getPair, getValue, nodeSpan } from '../../formats/yaml-nodes.js';
 import type { Deployment, NavidromeInstance } from '../../model/deployment.js';
-import { identifyAuthService, sendsHeader, type AuthService } from '../../proxies/nginx/auth-services.js';
+import { identifyAuthService, sendsHeader, type AuthService } from '../../model/auth-services.js';
 import { isNavidromeService } from '../../model/navidrome.js';
 import { networkGateways, settingSite, trustedSourcesSite } from './helpers.js';
 
@@ -74,7 +74,7 @@ with `ipv4_address` (else `ipv6_address`) on a network Navidrome joins; `undefin
 export function pinnedProxy(deployment: Deployment, instance: NavidromeInstance): PinnedProxy | undefined {
 	const compose = instance.compose;
 	if (!compose) return undefined;
-	const routed = new Set(deployment.routes.filter((route) => route.target === instance).map((route) => route.proxy as string));
+	const routed = new Set(deployment.links.routesTo(instance).map((route) => route.proxy as string));
 	const found = new Map<string, PinnedProxy>();
 	for (const service of compose.services) {
 		if (service === instance.service || isNavidromeService(service)) continue;
@@ -351,7 +351,7 @@ ExtAuth name only since 0.59.0.
 export function legacyNameFixes(deployment: Deployment, instance: NavidromeInstance, source: SettingSource | undefined): Fix[] {
 	const legacy = inputSetting(source);
 	const replacement = legacy?.deprecatedBy ? findSetting(legacy.deprecatedBy) : undefined;
-	if (!source || !legacy || !replacement || instance.versionSource === 'assumed' || !instance.version || !atLeast(instance.version, extAuthRelease)) return [];
+	if (!source || !legacy || !replacement || renameNeedsUpgrade(instance)) return [];
 	const both = instance.settings.problems.find((problem) => problem.code === 'both-names-set' && problem.setting === replacement.key && [problem.source, ...problem.related].some((other) => sameSource(other, source)));
 	if (both) {
 		const kept = [both.source, ...both.related].find((other) => other && !sameSource(other, source) && inputSetting(other)?.key === replacement.key);
@@ -360,6 +360,26 @@ export function legacyNameFixes(deployment: Deployment, instance: NavidromeInsta
 	}
 	const edit = renameInputEdit(instance, source, replacement);
 	return edit ? [{ title: `Rename to ${inputName(source, replacement)}`, isPreferred: true, edits: [edit] }] : [];
+}
+
+/** Whether the ExtAuth names may not work yet: the version is unknown (only assumed) or older than 0.59.0. */
+export function renameNeedsUpgrade(instance: NavidromeInstance): boolean {
+	return instance.versionSource === 'assumed' || !instance.version || !atLeast(instance.version, extAuthRelease);
+}
+
+/**
+The advice for a legacy name whose rename needs an upgrade first: on a release before 0.59.0 the ExtAuth name is
+ignored, so renaming turns external auth off (TrustedSources) or drops the header setting (UserHeader).
+*/
+export function legacyNameUpgradeAdvice(instance: NavidromeInstance, source: SettingSource | undefined): string | undefined {
+	const legacy = inputSetting(source);
+	const replacement = legacy?.deprecatedBy ? findSetting(legacy.deprecatedBy) : undefined;
+	if (!source || !legacy || !replacement || !renameNeedsUpgrade(instance)) return undefined;
+	const name = inputName(source, legacy);
+	const renamed = inputName(source, replacement);
+	const version = instance.version && instance.versionSource !== 'assumed' ? `this image is Navidrome ${formatVersion(instance.version)}` : 'the Navidrome version is not pinned';
+	const loss = replacement.key === 'ExtAuth.TrustedSources' ? 'external auth turns off' : 'Navidrome reads the default header instead';
+	return `${name} is deprecated since Navidrome 0.59.0, but ${version}: rename it to ${renamed} only after upgrading to 0.59.0 or later. An older release ignores ${renamed}, so renaming there means ${loss}.`;
 }
 
 /** For both names set on a known version: remove the legacy input (or the `ND_` spelling inside the config file). */

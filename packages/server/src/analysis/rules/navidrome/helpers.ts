@@ -65,7 +65,9 @@ export function describeVersion(instance: NavidromeInstance): string {
 	return instance.versionSource === 'image' ? `image version ${version}` : `Navidrome ${version} (assumed by option)`;
 }
 
+/** Where TrustedSources is written; `undefined` when it is not, or when it is a template (its entries are unknown). */
 export function trustedSourcesSite(instance: NavidromeInstance): ValueSite | undefined {
+	if (instance.trustTemplated) return undefined;
 	return settingSite(instance, instance.intended.settings.trustedSources);
 }
 
@@ -79,8 +81,9 @@ export type Gateway = { address: string; network: string; location: { file: stri
 export function networkGateways(deployment: Deployment, instance: NavidromeInstance): Gateway[] {
 	if (!instance.compose) return [];
 	const gateways: Gateway[] = [];
-	for (const { compose, network } of deployment.networks) {
-		if (compose !== instance.compose || !instance.networks.includes(network.name)) continue;
+	const compose = instance.compose;
+	for (const network of compose.networks) {
+		if (!instance.networks.includes(network.name)) continue;
 		for (const gateway of network.gateways) gateways.push({ address: gateway.value, network: network.name, location: { file: compose.path, span: gateway.span } });
 		for (const subnet of network.subnets) {
 			const first = firstHost(subnet.value);

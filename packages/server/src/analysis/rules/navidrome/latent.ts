@@ -26,3 +26,16 @@ export function latentLead(instance: NavidromeInstance): string {
 	const latency = latentTrust(instance);
 	return latency ? `is ignored today on Navidrome ${latency.version}; once it takes effect (${latency.since}+), it ` : '';
 }
+
+/**
+Severity and tag for a trust or exposure finding on an instance whose pinned image ignores the trust setting today:
+latent, so information, never a live error (model/gate.ts states the same rule for routes).
+*/
+export function latentVerdict(instance: NavidromeInstance): { severity: 'information'; latent: 'version' } | Record<string, never> {
+	return latentTrust(instance) ? { severity: 'information', latent: 'version' } : {};
+}
+
+/** `Latent: ` before the message of a latent finding, `''` otherwise. */
+export function latentMark(instance: NavidromeInstance): string {
+	return latentTrust(instance) ? 'Latent: ' : '';
+}

@@ -1,7 +1,7 @@
 import type { ComposeFile } from '../../formats/compose/types.js';
 import type { Rule } from '../rule.js';
 import { guardedReport, liveCidrEntries, quotable, trustedSourcesSite } from './helpers.js';
-import { latentTrust } from './latent.js';
+import { latentMark, latentTrust, latentVerdict } from './latent.js';
 
 // spec: proxies.md §7 (pinning) and §9 (ND-PROXY-IP-UNPINNED)
 export const proxyIpUnpinned: Rule = {
@@ -27,7 +27,8 @@ See [Compose: \`ipv4_address\`](https://docs.docker.com/reference/compose-file/s
 			const latency = latentTrust(instance);
 			guardedReport(instance, report)({
 				location,
-				message: `No service in ${instance.compose.path.split('/').pop()} is pinned to ${address} with ipv4_address: ${latency ? `TrustedSources is ignored today on Navidrome ${latency.version}; once it takes effect (${latency.since}+), ` : ''}after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
+				...latentVerdict(instance),
+				message: `${latentMark(instance)}No service in ${instance.compose.path.split('/').pop()} is pinned to ${address} with ipv4_address: ${latency ? `TrustedSources is ignored today on Navidrome ${latency.version}; once it takes effect (${latency.since}+), ` : ''}after a restart another container may get it and be trusted, or the proxy moves and external auth stops working.`,
 			});
 		}
 	},

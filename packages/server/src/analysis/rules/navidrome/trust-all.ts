@@ -1,7 +1,7 @@
 import type { Rule } from '../rule.js';
 import { trustProxyFix } from './fixes.js';
 import { guardedReport, liveCidrEntries, shownPart, shownValue, trustedSourcesSite } from './helpers.js';
-import { latentLead } from './latent.js';
+import { latentLead, latentMark, latentVerdict } from './latent.js';
 
 // spec: navidrome-extauth.md §3.3 and §8 item 9, proxies.md §7 and §9 (ND-TRUST-ANY)
 export const trustAll: Rule = {
@@ -29,7 +29,8 @@ See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usag
 			guardedReport(instance, report)({
 				location,
 				...(fix ? { fixes: [fix] } : {}),
-				message: `${shownPart(trustedSourcesSite(instance), entry.text)} ${latentLead(instance)}trusts every ${family} peer${mapped}: anything that can reach Navidrome can send ${header.startsWith("'") ? header.slice(1, -1) : header}: admin and be logged in as any user. Trust only the proxy's address (/32).`,
+				...latentVerdict(instance),
+				message: `${latentMark(instance)}${shownPart(trustedSourcesSite(instance), entry.text)} ${latentLead(instance)}trusts every ${family} peer${mapped}: anything that can reach Navidrome can send ${header.startsWith("'") ? header.slice(1, -1) : header}: admin and be logged in as any user. Trust only the proxy's address (/32).`,
 			});
 		}
 	},

@@ -4,7 +4,7 @@ import type { Rule } from '../rule.js';
 import type { NavidromeInstance } from '../../model/deployment.js';
 import { trustProxyFix } from './fixes.js';
 import { guardedReport, liveCidrEntries, shownPart, trustedSourcesSite, networkGateways, type Gateway } from './helpers.js';
-import { latentLead } from './latent.js';
+import { latentLead, latentMark, latentVerdict } from './latent.js';
 
 // spec: proxies.md §7 (default pools, gateway, userland-proxy) and §9 (ND-TRUST-BROAD)
 export const trustBroad: Rule = {
@@ -41,7 +41,8 @@ See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usag
 			guardedReport(instance, report)({
 				location,
 				...(fix ? { fixes: [fix] } : {}),
-				message: `${shownPart(trustedSourcesSite(instance), entry.text)} ${latentLead(instance)}${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
+				...latentVerdict(instance),
+				message: `${latentMark(instance)}${shownPart(trustedSourcesSite(instance), entry.text)} ${latentLead(instance)}${reasons.join(' and ')}: other containers on the network can send the user header and act as any user. Pin the proxy and trust only its /32.`,
 				related,
 			});
 		}

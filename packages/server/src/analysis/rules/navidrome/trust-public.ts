@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { guardedReport, liveCidrEntries, quotable, shownPart, trustedSourcesSite } from './helpers.js';
-import { latentLead } from './latent.js';
+import { latentLead, latentMark, latentVerdict } from './latent.js';
 
 // spec: proxies.md §9 (ND-TRUST-ANY) and §7
 export const trustPublic: Rule = {
@@ -23,7 +23,8 @@ See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usag
 			const site = trustedSourcesSite(instance);
 			guardedReport(instance, report)({
 				location,
-				message: `${shownPart(site, entry.text)} ${latentLead(instance)}covers public addresses${quotable(site) ? ` (${cidr.first} – ${cidr.last})` : ''}: peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
+				...latentVerdict(instance),
+				message: `${latentMark(instance)}${shownPart(site, entry.text)} ${latentLead(instance)}covers public addresses${quotable(site) ? ` (${cidr.first} – ${cidr.last})` : ''}: peers outside your network would be trusted to name the user. Trust only the proxy's address.`,
 			});
 		}
 	},

@@ -16,7 +16,7 @@ priority is the rule's length in bytes unless \`priority\` is set. A public rout
 meant to take only what the Navidrome docs exempt from proxy auth, \`/share/…\` and \`/rest/…\`. When its rule is
 broader (\`PathPrefix(\`/\`)\` with a long \`Host\`, a forgotten \`Path\` condition) or an explicit priority puts it above
 the protected router, it also takes \`/\`, \`/app/\` or \`/api/…\`, which then skip authentication. If it does not remove
-the user header either, \`traefik/bypass-nostrip\` reports the impersonation.
+the user header either, \`route/bypass-nostrip\` reports the impersonation.
 
 The analysis tests each router's rule on concrete requests built from the hosts and paths the rules mention and
 reports requests a protected router matches but the public one takes for certain.
