@@ -79,9 +79,9 @@ async function runCommand(page: Page, title: string): Promise<void> {
 	await row.click();
 }
 
-/** Whether some frame of the page (webviews are nested iframes) shows `text` within 20 s. */
+/** Whether some frame of the page (webviews are nested iframes) shows `text` within 50 s (a loaded machine paints webviews late). */
 async function frameShows(page: Page, text: string): Promise<boolean> {
-	for (let attempt = 0; attempt < 100; attempt++) {
+	for (let attempt = 0; attempt < 250; attempt++) {
 		for (const frame of page.frames()) {
 			const body = await frame.evaluate(() => (globalThis as unknown as { document?: { body?: { innerText?: string } } }).document?.body?.innerText ?? '').catch(() => '');
 			if (body.includes(text)) return true;
