@@ -18,6 +18,10 @@ export const filePatterns: Readonly<Record<FileKind, readonly string[]>> = {
 	caddyfile: ['**/Caddyfile*', '**/*.caddyfile'],
 	nginx: ['**/nginx.conf', '**/sites-*/*', '**/conf.d/*.conf'],
 	traefik: ['**/traefik*.y*ml', '**/traefik*.toml', '**/dynamic/*.y*ml', '**/dynamic/*.toml'],
+	apache: ['**/httpd.conf', '**/apache2.conf', '**/apache2/sites-*/*.conf', '**/httpd/conf.d/*.conf'],
+	haproxy: ['**/haproxy.cfg', '**/haproxy/*.cfg'],
+	systemd: ['**/*.service'],
+	shell: ['**/*.sh'],
 };
 
 /**

@@ -7,7 +7,7 @@ says nothing stays unread, silently, unless it mentions Navidrome's settings, wh
 import { detectFileKind, type FileKind } from './files.js';
 
 /** The file kinds the engine reads, in the words of `--kind`. */
-export const fileKinds: readonly FileKind[] = ['compose', 'dotenv', 'navidrome-toml', 'caddyfile', 'nginx', 'traefik'];
+export const fileKinds: readonly FileKind[] = ['compose', 'dotenv', 'navidrome-toml', 'caddyfile', 'nginx', 'traefik', 'apache', 'haproxy', 'systemd', 'shell'];
 
 /** How many characters of a file are enough to tell its kind. */
 export const sniffBytes = 16 * 1024;

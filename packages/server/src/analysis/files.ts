@@ -2,7 +2,7 @@
 Which files the engine understands, and the read-only view of the workspace it is given. The engine never touches
 the filesystem: the CLI and the language server each implement `WorkspaceView`.
 */
-export type FileKind = 'compose' | 'dotenv' | 'navidrome-toml' | 'caddyfile' | 'nginx' | 'traefik';
+export type FileKind = 'compose' | 'dotenv' | 'navidrome-toml' | 'caddyfile' | 'nginx' | 'traefik' | 'apache' | 'haproxy' | 'systemd' | 'shell';
 
 export type SourceFile = {
 	/** Absolute, `/`-separated path; the identity of the file in findings. */
@@ -50,6 +50,12 @@ export function detectFileKind(path: string): FileKind | undefined {
 	if (parent === 'dynamic' && lower.endsWith('.toml')) return 'traefik';
 	if (/^navidrome[\w.-]*\.toml$/.test(lower)) return 'navidrome-toml';
 	if (/^caddyfile([.\w-]*)$/.test(lower) || lower.endsWith('.caddyfile') || lower.endsWith('.caddy')) return 'caddyfile';
+	// Apache httpd before nginx: Debian's apache2 also keeps `sites-enabled/*.conf` and `conf.d`-like folders.
+	const segments = path.toLowerCase().split('/');
+	if (lower === 'httpd.conf' || lower === 'apache2.conf' || (lower.endsWith('.conf') && (segments.includes('apache2') || segments.includes('httpd') || /^(conf|mods)-(enabled|available)$/.test(parent)))) return 'apache';
+	if (lower === 'haproxy.cfg' || (lower.endsWith('.cfg') && parent === 'haproxy')) return 'haproxy';
+	if (lower.endsWith('.service') || (parent.endsWith('.service.d') && lower.endsWith('.conf'))) return 'systemd';
+	if (lower.endsWith('.sh')) return 'shell';
 	if (lower === 'nginx.conf' || (lower.endsWith('.conf') && (parent === 'conf.d' || parent.startsWith('sites-') || parent === 'nginx'))) return 'nginx';
 	// SWAG's proxy-confs (`navidrome.subdomain.conf`) and Nginx Proxy Manager's generated `data/nginx/proxy_host/1.conf`.
 	if (/\.sub(domain|folder)\.conf$/.test(lower) || (parent === 'proxy_host' && lower.endsWith('.conf'))) return 'nginx';

@@ -135,6 +135,10 @@ const kindNames: Record<FileKind, [string, string]> = {
 	caddyfile: ['Caddyfile', 'Caddyfiles'],
 	nginx: ['nginx config', 'nginx configs'],
 	traefik: ['Traefik config', 'Traefik configs'],
+	apache: ['Apache config', 'Apache configs'],
+	haproxy: ['HAProxy config', 'HAProxy configs'],
+	systemd: ['systemd unit', 'systemd units'],
+	shell: ['shell script', 'shell scripts'],
 };
 
 /**

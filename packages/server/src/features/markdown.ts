@@ -156,7 +156,7 @@ const fates: Record<HeaderFate, string> = {
 	'never-delivered': 'even authenticated requests arrive without a user, so external auth does nothing',
 };
 
-const proxyNames: Record<ProxyRoute['proxy'], string> = { caddy: 'Caddy', nginx: 'nginx', traefik: 'Traefik' };
+const proxyNames: Record<ProxyRoute['proxy'], string> = { caddy: 'Caddy', nginx: 'nginx', traefik: 'Traefik', apache: 'Apache httpd', haproxy: 'HAProxy' };
 
 export function routeMarkdown(route: ProxyRoute, header: string): string {
 	const target = route.target ? ` (Navidrome ${code(route.target.id)})` : '';

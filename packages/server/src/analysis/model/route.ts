@@ -13,7 +13,7 @@ Whether either matters is decided in one place, `model/gate.ts`.
 import type { Fix, Location, Related, Severity } from '../findings.js';
 import type { NavidromeInstance } from './instance.js';
 
-export type ProxyKind = 'caddy' | 'nginx' | 'traefik';
+export type ProxyKind = 'caddy' | 'nginx' | 'traefik' | 'apache' | 'haproxy';
 
 /** What happens to the user header on the way from the client to Navidrome along one route (for hovers). */
 export type HeaderFate =

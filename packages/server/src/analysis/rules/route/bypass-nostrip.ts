@@ -1,6 +1,3 @@
-import { caddyDocs } from './docs/caddy.js';
-import { nginxDocs } from './docs/nginx.js';
-import { traefikDocs } from './docs/traefik.js';
 import { forgeryRule, routeDocs } from './route-rule.js';
 
 // spec: proxies.md §2.1, §3.1, §4.2 (what each proxy forwards); navidrome-extauth.md §2, §5 (the gate)
@@ -16,10 +13,5 @@ Reported at information severity, as **latent**, when Navidrome does not trust t
 
 See [Navidrome: external authentication](https://www.navidrome.org/docs/usage/integration/authentication/#reverse-proxy-authentication).`,
 		'bypass-nostrip',
-		[
-			{ proxy: 'Caddy', docs: caddyDocs },
-			{ proxy: 'nginx', docs: nginxDocs },
-			{ proxy: 'Traefik', docs: traefikDocs },
-		],
 	),
 });

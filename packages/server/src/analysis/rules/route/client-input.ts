@@ -1,6 +1,3 @@
-import { caddyDocs } from './docs/caddy.js';
-import { nginxDocs } from './docs/nginx.js';
-import { traefikDocs } from './docs/traefik.js';
 import { forgeryRule, routeDocs } from './route-rule.js';
 
 // spec: proxies.md §2.1 (C7), §3.1 (N3), §3.2
@@ -14,10 +11,5 @@ export const routeClientInput = forgeryRule({
 
 See [Navidrome: external authentication](https://www.navidrome.org/docs/usage/integration/authentication/#reverse-proxy-authentication).`,
 		'client-input',
-		[
-			{ proxy: 'Caddy', docs: caddyDocs },
-			{ proxy: 'nginx', docs: nginxDocs },
-			{ proxy: 'Traefik', docs: traefikDocs },
-		],
 	),
 });

@@ -1,6 +1,3 @@
-import { caddyDocs } from './docs/caddy.js';
-import { nginxDocs } from './docs/nginx.js';
-import { traefikDocs } from './docs/traefik.js';
 import { forgeryRule, routeDocs } from './route-rule.js';
 
 // spec: proxies.md §0 (Navidrome logs in whoever the header names), navidrome-extauth.md §6 (provisioning)
@@ -16,10 +13,5 @@ Not reported when the value is empty (that removes the header) or when an auth s
 
 See [Navidrome: external authentication](https://www.navidrome.org/docs/usage/integration/authentication/#reverse-proxy-authentication).`,
 		'literal-user',
-		[
-			{ proxy: 'Caddy', docs: caddyDocs },
-			{ proxy: 'nginx', docs: nginxDocs },
-			{ proxy: 'Traefik', docs: traefikDocs },
-		],
 	),
 });

@@ -1,6 +1,3 @@
-import { caddyDocs } from './docs/caddy.js';
-import { nginxDocs } from './docs/nginx.js';
-import { traefikDocs } from './docs/traefik.js';
 import { lossRule, routeDocs } from './route-rule.js';
 
 // spec: proxies.md §3.1 (N4), §5
@@ -14,10 +11,5 @@ export const routeNeverMapped = lossRule({
 
 See [nginx: \`auth_request_set\`](https://nginx.org/en/docs/http/ngx_http_auth_request_module.html#auth_request_set).`,
 		'never-mapped',
-		[
-			{ proxy: 'Caddy', docs: caddyDocs },
-			{ proxy: 'nginx', docs: nginxDocs },
-			{ proxy: 'Traefik', docs: traefikDocs },
-		],
 	),
 });

@@ -1,6 +1,3 @@
-import { caddyDocs } from './docs/caddy.js';
-import { nginxDocs } from './docs/nginx.js';
-import { traefikDocs } from './docs/traefik.js';
 import { forgeryRule, routeDocs } from './route-rule.js';
 
 // spec: proxies.md §2.2 (copy_headers by version)
@@ -16,10 +13,5 @@ Reported as a warning: whether the auth service ever answers without identity on
 
 See [Caddy: \`forward_auth\`](https://caddyserver.com/docs/caddyfile/directives/forward_auth).`,
 		'placeholder',
-		[
-			{ proxy: 'Caddy', docs: caddyDocs },
-			{ proxy: 'nginx', docs: nginxDocs },
-			{ proxy: 'Traefik', docs: traefikDocs },
-		],
 	),
 });

@@ -9,15 +9,16 @@ import type { FileKind } from '../../files.js';
 import { judgeRoute, listPaths, type GateVerdict } from '../../model/gate.js';
 import type { Explanation, ForgeCause, Forgery, LossCause, ProxyRoute } from '../../model/route.js';
 import { trustedSourcesSite } from '../navidrome/helpers.js';
+import { proxyDocs } from './docs/index.js';
 import type { Rule } from '../rule.js';
 
 /** Every file kind a route can come from, plus the Navidrome settings the gate reads. */
-export const routeInputs: readonly FileKind[] = ['caddyfile', 'compose', 'dotenv', 'navidrome-toml', 'nginx', 'traefik'];
+export const routeInputs: readonly FileKind[] = ['apache', 'caddyfile', 'compose', 'dotenv', 'haproxy', 'navidrome-toml', 'nginx', 'shell', 'systemd', 'traefik'];
 
 type Common = { id: string; aliases: readonly string[]; summary: string; docs: string; severity?: Severity };
 
 /** A rule page: what the cause is in every proxy, then each proxy's own section (`rules/route/docs/<proxy>.ts`). */
-export function routeDocs(intro: string, cause: ForgeCause | LossCause, sections: ReadonlyArray<{ proxy: string; docs: Partial<Record<ForgeCause | LossCause, string>> }>): string {
+export function routeDocs(intro: string, cause: ForgeCause | LossCause, sections: ReadonlyArray<{ proxy: string; docs: Partial<Record<ForgeCause | LossCause, string>> }> = proxyDocs): string {
 	const parts = [intro.trim()];
 	for (const { proxy, docs } of sections) if (docs[cause]) parts.push(`**${proxy}.** ${docs[cause]!.trim()}`);
 	return parts.join('\n\n');

@@ -1,6 +1,3 @@
-import { caddyDocs } from './docs/caddy.js';
-import { nginxDocs } from './docs/nginx.js';
-import { traefikDocs } from './docs/traefik.js';
 import { lossRule, routeDocs } from './route-rule.js';
 
 // spec: proxies.md §2.1 (C5, C6), §4.2
@@ -14,10 +11,5 @@ export const routeStripAfterAuth = lossRule({
 
 See [Navidrome: external authentication](https://www.navidrome.org/docs/usage/integration/authentication/#reverse-proxy-authentication).`,
 		'strip-after-auth',
-		[
-			{ proxy: 'Caddy', docs: caddyDocs },
-			{ proxy: 'nginx', docs: nginxDocs },
-			{ proxy: 'Traefik', docs: traefikDocs },
-		],
 	),
 });

@@ -1,6 +1,3 @@
-import { caddyDocs } from './docs/caddy.js';
-import { nginxDocs } from './docs/nginx.js';
-import { traefikDocs } from './docs/traefik.js';
 import { lossRule, routeDocs } from './route-rule.js';
 
 // spec: proxies.md §5 (headers each auth service sends)
@@ -14,10 +11,5 @@ export const routeWrongName = lossRule({
 
 See [Navidrome: external authentication](https://www.navidrome.org/docs/usage/integration/authentication/#reverse-proxy-authentication).`,
 		'wrong-name',
-		[
-			{ proxy: 'Caddy', docs: caddyDocs },
-			{ proxy: 'nginx', docs: nginxDocs },
-			{ proxy: 'Traefik', docs: traefikDocs },
-		],
 	),
 });
