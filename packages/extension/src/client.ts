@@ -5,7 +5,7 @@ Starts the bundled language server (dist/server.js) over Node IPC and wires VS C
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { serverCommands, settingsSection, type InitializationOptions } from '@navidrome-extauth/server/shared';
+import { coverageNotification, serverCommands, settingsSection, type CoverageParams, type InitializationOptions } from '@navidrome-extauth/server/shared';
 import { isOwnSection, section, toServerSettings } from './config.js';
 import { documentSelector } from './selectors.js';
 import { createTraceChannel } from './trace-channel.js';
@@ -23,11 +23,12 @@ export function yamlSyntaxReportedByClient(): boolean {
 }
 
 /**
-What the server reads: our settings, whether VS Code reports YAML syntax errors itself, and that this client shows
-command results itself (so the server sends no showMessage/showDocument for them, as it does for Neovim).
+What the server reads: our settings, whether VS Code reports YAML syntax errors itself, that this client shows
+command results itself (so the server sends no showMessage/showDocument for them, as it does for Neovim), and that it
+wants the coverage notification (what was judged, for the status bar).
 */
 function serverSettings(raw: unknown): InitializationOptions {
-	return { ...toServerSettings(raw), yamlSyntaxReportedByClient: yamlSyntaxReportedByClient(), commandResultsShownByClient: true };
+	return { ...toServerSettings(raw), yamlSyntaxReportedByClient: yamlSyntaxReportedByClient(), commandResultsShownByClient: true, coverageNotifications: true };
 }
 
 export type ClientHooks = {
@@ -36,6 +37,8 @@ export type ClientHooks = {
 	fix): the command only returns markdown, and something has to display it.
 	*/
 	showRuleDocumentation: (result: unknown) => Promise<void>;
+	/** Receives the server's `navidrome-extauth/coverage` notifications. */
+	coverage: (params: CoverageParams) => void;
 };
 
 export function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, hooks: ClientHooks): LanguageClient {
@@ -74,5 +77,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
 			},
 		},
 	};
-	return new LanguageClient(clientId, clientName, serverOptions, clientOptions);
+	const client = new LanguageClient(clientId, clientName, serverOptions, clientOptions);
+	client.onNotification(coverageNotification, (params: CoverageParams) => hooks.coverage(params));
+	return client;
 }

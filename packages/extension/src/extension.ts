@@ -22,12 +22,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 	const selector: vscode.DocumentFilter[] = documentSelector();
 	const isChecked = (document: vscode.TextDocument) => vscode.languages.match(selector, document) > 0;
 	const documents = new VirtualDocuments();
+	const status = new VerdictStatus();
 	context.subscriptions.push(
 		output,
 		documents,
 		vscode.workspace.registerTextDocumentContentProvider(scheme, documents),
 		watchFirstDiagnostics(activatedAt, output, isChecked),
-		new VerdictStatus(),
+		status,
 	);
 
 	const start = async () => {
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 				const docs = asRuleDocumentation(result);
 				if (docs) await documents.showPreview(docs.ruleId, ruleDocumentationMarkdown(docs));
 			},
+			coverage: (params) => status.setCoverage(params),
 		});
 		const startedAt = Date.now();
 		output.info(`timing: starting the language server ${startedAt - activatedAt} ms after activation`);
@@ -53,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 		const old = client;
 		client = undefined;
 		await old?.dispose().catch(() => undefined);
+		status.setCoverage(undefined);
 		await start();
 	};
 

@@ -358,6 +358,19 @@ describe('VS Code extension in code-server (end to end)', function () {
 		await openFile(page, 'Caddyfile');
 		await waitForText(page, '.statusbar-item', 'ExtAuth:');
 		await waitForText(page, '#status\\.editor\\.mode', 'Caddyfile');
+		// Judged under stated assumptions (a Navidrome behind it), never a silent all-clear: /rest/ and /share/ are open.
+		await waitForText(page, '.statusbar-item', 'impersonation risk');
+	});
+
+	it('should say nothing was judged, not "no problems", when no Navidrome or route to one is in view', async () => {
+		assert.ok(server);
+		const folder = join(root, 'nothing-judged');
+		mkdirSync(folder);
+		writeFileSync(join(folder, 'compose.yaml'), 'services:\n  cache:\n    image: redis:7\n');
+		await openWorkbench(page, server.url, folder);
+		await openFile(page, 'compose.yaml');
+		await waitForText(page, '.statusbar-item', 'ExtAuth: nothing judged — no Navidrome or proxy route to one in view');
+		assert.equal(await page.locator('.statusbar-item', { hasText: 'no problems' }).count(), 0);
 	});
 
 	it('should follow a value typed key by key at 40-80 ms a key, in both directions', async () => {

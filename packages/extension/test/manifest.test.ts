@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { detectFileKind } from '../../server/src/analysis/files.js';
 import type { FileKind } from '../../server/src/analysis/files.js';
 import { rules } from '../../server/src/analysis/rules/index.js';
-import { paletteCommands } from '@navidrome-extauth/server/shared';
+import { maySniff } from '../../server/src/analysis/detect.js';
+import { watchedGlobs } from '../../server/src/protocol/handlers/lifecycle.js';
+import { languageIdKinds, paletteCommands, sniffedLanguageIds } from '@navidrome-extauth/server/shared';
 import { ruleInfos } from '../src/generated/rules.js';
 import { documentSelector, filePatterns, languageIds, requiredActivationEvents } from '../src/selectors.js';
 import { globMatches } from './helpers/glob.js';
@@ -39,7 +41,14 @@ const samples: Record<FileKind, string[]> = {
 	caddyfile: ['/srv/Caddyfile', '/srv/Caddyfile.prod', '/srv/music.caddyfile'],
 	nginx: ['/etc/nginx/nginx.conf', '/etc/nginx/sites-enabled/music', '/etc/nginx/sites-available/music.conf', '/etc/nginx/conf.d/music.conf'],
 	traefik: ['/srv/traefik.yml', '/srv/traefik/traefik.toml', '/srv/traefik-dynamic.yaml', '/srv/dynamic/navidrome.yml', '/srv/dynamic/routes.toml'],
+	apache: ['/etc/apache2/apache2.conf', '/etc/apache2/sites-enabled/music.conf', '/etc/httpd/conf.d/navidrome.conf', '/usr/local/apache2/conf/httpd.conf', '/srv/httpd.conf'],
+	haproxy: ['/etc/haproxy/haproxy.cfg', '/srv/haproxy/frontends.cfg'],
+	systemd: ['/etc/systemd/system/navidrome.service', '/etc/systemd/system/navidrome.service.d/override.conf'],
+	shell: ['/opt/navidrome/start.sh'],
 };
+
+/** Kinds whose files activate nothing on their own (selectors.ts `quietKinds`). */
+const quiet: ReadonlySet<FileKind> = new Set(['shell']);
 
 describe('manifest', () => {
 	describe('file kinds', () => {
@@ -52,16 +61,37 @@ describe('manifest', () => {
 		});
 
 		for (const [kind, paths] of Object.entries(samples) as Array<[FileKind, string[]]>) {
-			it(`should select and activate on ${kind} files`, () => {
+			it(`should select ${kind} files${quiet.has(kind) ? ', without activating on them' : ' and activate on them'}`, () => {
 				for (const path of paths) {
 					assert.equal(detectFileKind(path), kind, `the engine reads ${path} as ${kind}`);
 					const selected = documentSelector().some((filter) => filter.pattern !== undefined && globMatches(filter.pattern, path));
 					assert.ok(selected, `the document selector covers ${path}`);
 					const activated = manifest.activationEvents.some((event) => event.startsWith('workspaceContains:') && globMatches(event.slice('workspaceContains:'.length), path));
-					assert.ok(activated, `an activation event covers ${path}`);
+					assert.equal(activated, !quiet.has(kind), `an activation event covers ${path}`);
 				}
 			});
 		}
+
+		it('should select and activate on the language ids the server maps to a kind, and send the shared ones unactivated', () => {
+			const selector = documentSelector();
+			for (const [id, kind] of Object.entries(languageIdKinds)) {
+				assert.ok(selector.some((filter) => filter.language === id && filter.pattern === undefined && filter.scheme === 'file'), id);
+				assert.equal(manifest.activationEvents.includes(`onLanguage:${id}`), !quiet.has(kind), id);
+			}
+			for (const id of sniffedLanguageIds) {
+				assert.ok(selector.some((filter) => filter.language === id && filter.pattern === undefined && filter.scheme === 'file'), id);
+				assert.ok(!selector.some((filter) => filter.language === id && filter.scheme === 'untitled'), id);
+			}
+			assert.ok(!manifest.activationEvents.includes('onLanguage:yaml') && !manifest.activationEvents.includes('onLanguage:properties'));
+		});
+
+		it('should watch every file the server reads by name or by content', () => {
+			const paths = [...Object.values(samples).flat(), '/srv/music/navidrome.yml', '/srv/stack.yaml', '/srv/docker-compose.json', '/srv/compose.yml.template', '/srv/music.conf', '/srv/proxy-confs/navidrome.subdomain.conf', '/data/nginx/proxy_host/1.conf', '/srv/routes.toml', '/srv/site.caddy', '/srv/caddy-site', '/srv/settings.ini', '/srv/default.conf.tmpl', '/usr/local/bin/run-navidrome'];
+			for (const path of paths) {
+				assert.ok(detectFileKind(path) !== undefined || maySniff(path), `${path} is read by name or content`);
+				assert.ok(watchedGlobs.some((glob) => globMatches(glob, path)), `a watcher covers ${path}`);
+			}
+		});
 
 		it('should only select files the engine reads', () => {
 			const examples: Record<string, string> = {
@@ -80,6 +110,22 @@ describe('manifest', () => {
 				'**/traefik*.toml': '/a/traefik.toml',
 				'**/dynamic/*.y*ml': '/a/dynamic/routes.yml',
 				'**/dynamic/*.toml': '/a/dynamic/routes.toml',
+				'**/compose*.json': '/a/compose.json',
+				'**/docker-compose*.json': '/a/docker-compose.json',
+				'**/*.caddy': '/a/site.caddy',
+				'**/nginx/*.conf': '/a/nginx/music.conf',
+				'**/*.subdomain.conf': '/a/proxy-confs/navidrome.subdomain.conf',
+				'**/*.subfolder.conf': '/a/proxy-confs/navidrome.subfolder.conf',
+				'**/proxy_host/*.conf': '/a/data/nginx/proxy_host/1.conf',
+				'**/httpd.conf': '/a/httpd.conf',
+				'**/apache2.conf': '/a/apache2.conf',
+				'**/apache2/**/*.conf': '/a/apache2/sites-enabled/music.conf',
+				'**/httpd/**/*.conf': '/a/httpd/conf.d/music.conf',
+				'**/haproxy.cfg': '/a/haproxy.cfg',
+				'**/haproxy/*.cfg': '/a/haproxy/music.cfg',
+				'**/*.service': '/a/navidrome.service',
+				'**/*.service.d/*.conf': '/a/navidrome.service.d/override.conf',
+				'**/*.sh': '/a/run.sh',
 			};
 			for (const patterns of Object.values(filePatterns)) {
 				for (const pattern of patterns) {
@@ -102,7 +148,7 @@ describe('manifest', () => {
 			const required = requiredActivationEvents();
 			for (const event of required) assert.ok(manifest.activationEvents.includes(event), `missing activation event ${event}`);
 			const extra = manifest.activationEvents.filter((event) => !required.includes(event));
-			assert.deepEqual(extra, ['onLanguage:dotenv', 'onLanguage:toml']);
+			assert.deepEqual(extra, ['onLanguage:toml']);
 		});
 
 		it('should select compose files under both language ids VS Code uses', () => {
@@ -117,6 +163,27 @@ describe('manifest', () => {
 	});
 
 	describe('languages', () => {
+		it('should contribute apacheconf and haproxy with grammars, for when no other extension does', () => {
+			for (const id of ['apacheconf', 'haproxy'] as const) {
+				const language = manifest.contributes.languages.find((entry) => entry.id === id);
+				assert.ok(language, id);
+				const grammar = manifest.contributes.grammars.find((entry) => entry.language === id);
+				assert.ok(grammar && existsSync(new URL(grammar.path, root)), id);
+				const kind = languageIdKinds[id];
+				for (const path of samples[kind]) {
+					const name = path.slice(path.lastIndexOf('/') + 1);
+					assert.ok(language.filenames?.includes(name) || (language.filenamePatterns ?? []).some((pattern) => globMatches(pattern, path)), path);
+				}
+			}
+			// The longest matching pattern wins in VS Code: Debian's Apache sites-enabled is not nginx's.
+			const longest = (path: string) =>
+				manifest.contributes.languages
+					.flatMap((language) => (language.filenamePatterns ?? []).filter((pattern) => pattern.includes('/') && globMatches(pattern, path)).map((pattern) => ({ id: language.id, pattern })))
+					.sort((a, b) => b.pattern.length - a.pattern.length)[0]?.id;
+			assert.equal(longest('/etc/apache2/sites-enabled/music.conf'), 'apacheconf');
+			assert.equal(longest('/etc/nginx/sites-enabled/music.conf'), 'nginx');
+		});
+
 		it('should contribute caddyfile with a grammar and nginx, for when no other extension does', () => {
 			const caddy = manifest.contributes.languages.find((language) => language.id === 'caddyfile');
 			assert.ok(caddy);
@@ -126,7 +193,9 @@ describe('manifest', () => {
 			const nginx = manifest.contributes.languages.find((language) => language.id === 'nginx');
 			assert.ok(nginx?.filenames?.includes('nginx.conf'));
 			for (const language of manifest.contributes.languages) assert.ok(language.configuration && existsSync(new URL(language.configuration, root)));
-			for (const id of Object.values(languageIds).flat()) assert.ok(['dockercompose', ...manifest.contributes.languages.map((language) => language.id)].includes(id), id);
+			// Ids VS Code ships (1.100: dockercompose, shellscript) or common extensions contribute (dotenv, systemd).
+			const elsewhere = ['dockercompose', 'shellscript', 'dotenv', 'systemd', 'systemd-unit-file'];
+			for (const id of Object.values(languageIds).flat()) assert.ok([...elsewhere, ...manifest.contributes.languages.map((language) => language.id)].includes(id), id);
 		});
 
 		it('should give the contributed languages the same files as the selectors', () => {

@@ -17,6 +17,7 @@ import { escapeControls, formatText } from './cli/format-text.js';
 import { createNodeWorkspace, discoverFiles, fromEnginePath, toEnginePath, type DiscoveryProblem } from './cli/node-workspace.js';
 import { maxFileSize } from './cli/read-boundary.js';
 import { runSimulate, simulateUsage, type SimulateCliArguments } from './cli/simulate.js';
+import { probeUsage, runProbe, type ProbeArguments } from './cli/probe/index.js';
 
 type NodeWorkspace = ReturnType<typeof createNodeWorkspace>;
 
@@ -26,7 +27,7 @@ const version = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-d
 /** Set once stdout or stderr fails (closed pipe, full disk); the run then ends with `exitCodes.output`. */
 let outputFailed = false;
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
 	const args = parseArguments(argv, rules.flatMap((rule) => [rule.id, ...(rule.aliases ?? [])]));
 	if (args.command === 'help') {
 		write(process.stdout, `${usage}\n`);
@@ -41,6 +42,7 @@ function main(argv: string[]): number {
 		return exitCodes.usage;
 	}
 	if (args.command === 'simulate') return simulateCommand(args);
+	if (args.command === 'probe') return probeCommand(args);
 	return check(args);
 }
 
@@ -56,6 +58,21 @@ function simulateCommand(args: SimulateCliArguments): number {
 	const output = runSimulate(result, args, relative);
 	write(process.stdout, args.format === 'json' ? escapeJsonControls(output) : output);
 	return exitCodes.clean;
+}
+
+/** `probe`: the configuration measured with the real proxy on loopback, or `--live URL` (cli/probe/). */
+function probeCommand(args: ProbeArguments): number | Promise<number> {
+	if (args.help) {
+		write(process.stdout, `${probeUsage}\n`);
+		return exitCodes.clean;
+	}
+	return runProbe(args, {
+		env: process.env,
+		out: (text) => write(process.stdout, args.format === 'json' ? escapeJsonControls(text) : text),
+		err: (text) => write(process.stderr, text),
+		relative,
+		isRoot: process.getuid?.() === 0,
+	});
 }
 
 function fail(message: string): number {
@@ -360,4 +377,5 @@ function outputError(stream: NodeJS.WriteStream): (error: NodeJS.ErrnoException)
 process.stdout.on('error', outputError(process.stdout));
 process.stderr.on('error', outputError(process.stderr));
 const status = main(process.argv.slice(2));
-process.exitCode = outputFailed ? exitCodes.output : status;
+if (typeof status === 'number') process.exitCode = outputFailed ? exitCodes.output : status;
+else void status.then((code) => (process.exitCode = outputFailed ? exitCodes.output : code));

@@ -1,4 +1,4 @@
-/** A VS Code style glob (`**`, `*`, `?`, `{a,b}`) as a RegExp over `/`-separated paths, for manifest tests. */
+/** A VS Code style glob (`**`, `*`, `?`, `{a,b}`, `[Cc]`) as a RegExp over `/`-separated paths, for manifest tests. */
 export function globToRegExp(glob: string): RegExp {
 	let source = '';
 	for (let index = 0; index < glob.length; index++) {
@@ -9,6 +9,11 @@ export function globToRegExp(glob: string): RegExp {
 		} else if (glob.startsWith('**', index)) {
 			source += '.*';
 			index += 1;
+		} else if (char === '[' && glob.indexOf(']', index) > index) {
+			// A character class (`[Cc]`), as VS Code and LSP globs have it.
+			const end = glob.indexOf(']', index);
+			source += `[${glob.slice(index + 1, end).replace(/[\\\]^]/g, '\\$&')}]`;
+			index = end;
 		} else if (char === '*') source += '[^/]*';
 		else if (char === '?') source += '[^/]';
 		else if (char === '{') source += '(?:';

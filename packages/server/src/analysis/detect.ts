@@ -14,7 +14,7 @@ export const sniffBytes = 16 * 1024;
 
 /**
 A file that may hold configuration but is not read, and why:
-- `not-read`: recognised as a kind this tool does not read (a systemd unit, an Apache or HAProxy config);
+- `not-read`: recognised as a kind this tool does not read;
 - `unrecognised`: it mentions Navidrome's settings or port, but its kind could not be told.
 */
 export type SkippedFile = { path: string; reason: 'not-read' | 'unrecognised'; what: string };
@@ -39,7 +39,7 @@ export function maySniff(path: string): boolean {
 	const lower = path.slice(slash + 1).toLowerCase();
 	if (neverSniffed.test(lower) || /(^|\/)\.github\/workflows\//i.test(path)) return false;
 	const dot = lower.lastIndexOf('.');
-	if (dot < 0) return lower.includes('caddy');
+	if (dot < 0) return lower.includes('caddy') || lower.includes('navidrome');
 	if (dot === 0) return false;
 	return sniffedExtensions.has(lower.slice(dot + 1));
 }
@@ -59,8 +59,10 @@ const caddySite = /^[ \t]*[^\s{};#,]+(?:(?:[ \t]*,[ \t]*|[ \t]+)[^\s{};#,]+)*[ \
 const navidromeToml = /^[ \t]*\[ExtAuth\]|^[ \t]*(ExtAuth\.\w+|ReverseProxy(Whitelist|UserHeader)|MusicFolder|DataFolder|CacheFolder|ScanSchedule|ScanInterval|PasswordEncryptionKey|EnableTranscodingConfig|DefaultTheme|BaseUrl|LogLevel|SessionTimeout)[ \t]*=/im;
 const ndLine = /^[ \t]*(export[ \t]+)?ND_[A-Z0-9_]+[ \t]*=/m;
 const yamlKey = /^[ \t]*[\w.-]+[ \t]*:[ \t]/m;
-const systemdService = { section: /^\[Service\][ \t]*$/m, environment: /^[ \t]*Environment(File)?[ \t]*=/m };
-const apache = /^[ \t]*<VirtualHost\b|^[ \t]*ProxyPass(Reverse)?[ \t]+\S/im;
+const systemdService = { section: /^\[Service\][ \t]*$/m, environment: /^[ \t]*(Environment(File)?[ \t]*=|ExecStart[ \t]*=[^\n]*navidrome)/m };
+/** A script's `#!` line naming a shell, and a variable it exports to Navidrome. */
+const shellScript = { shebang: /^#![ \t]*\S*\b(env[ \t]+)?(ba|da|k|z|a)?sh\b/, exports: /^[ \t]*export[ \t]+ND_[A-Z0-9_]+=/m };
+const apache = /^[ \t]*<VirtualHost\b|^[ \t]*ProxyPass(Reverse|Match)?[ \t]+\S|^[ \t]*RequestHeader[ \t]+(set|unset|append|add|merge|edit\*?|setifempty)[ \t]/im;
 const haproxy = { section: /^(frontend|backend|listen)[ \t]+\S+/m, directive: /^[ \t]+(bind|server|default_backend|use_backend)[ \t]/m };
 /** Navidrome's settings or port: what makes an unrecognised file worth listing as skipped. */
 const mentionsNavidrome = /\bND_[A-Z][A-Z0-9_]*[ \t]*[=:]|\bExtAuth\b|ReverseProxy(Whitelist|UserHeader)|:4533\b/;
@@ -96,15 +98,16 @@ export function sniffFileKind(path: string, prefix: string, anyFamily = false): 
 		if (traefikToml.test(text)) return content('traefik');
 		if (navidromeToml.test(text)) return content('navidrome-toml');
 	}
+	if (any && shellScript.shebang.test(text) && shellScript.exports.test(text)) return content('shell');
 	if (any || extension === 'service' || extension === 'conf') {
-		if (systemdService.section.test(text)) return systemdService.environment.test(text) ? { skipped: { reason: 'not-read', what: 'a systemd unit with Environment settings, which this tool does not read yet' } } : undefined;
+		if (systemdService.section.test(text)) return systemdService.environment.test(text) ? content('systemd') : undefined;
 	}
 	if (any || extension === 'conf' || extension === 'cfg' || extension === 'ini') {
 		if (nginxBlock.test(text) && nginxDirective.test(text)) return content('nginx');
 		if (caddyDirective.test(text) && caddySite.test(text) && !nginxDirective.test(text)) return content('caddyfile');
 		if (ndLine.test(text) && !yamlKey.test(text)) return content('dotenv');
-		if (apache.test(text)) return { skipped: { reason: 'not-read', what: 'an Apache httpd config, a proxy this tool does not read' } };
-		if (haproxy.section.test(text) && haproxy.directive.test(text)) return { skipped: { reason: 'not-read', what: 'an HAProxy config, a proxy this tool does not read' } };
+		if (apache.test(text)) return content('apache');
+		if (haproxy.section.test(text) && haproxy.directive.test(text)) return content('haproxy');
 	}
 	if (mentionsNavidrome.test(text)) return { skipped: { reason: 'unrecognised', what: 'it mentions Navidrome settings, but its kind was not recognised (name it with --kind PATH=KIND)' } };
 	return undefined;

@@ -6,7 +6,8 @@ other file or listing any layer read), so re-analysing after one edit re-parses 
 that edit can affect. Every read goes through the engine's `ParseContext`, which records it.
 */
 import { capFindingsPerFile, type Category, type Finding, type Report, type RuleLevel, type Severity } from './findings.js';
-import { detectFileKind, type FileKind, type ReadProblem, type SourceFile, type WorkspaceView } from './files.js';
+import { basename, detectFileKind, type FileKind, type ReadProblem, type SourceFile, type WorkspaceView } from './files.js';
+import type { ComposeFile } from './formats/compose/types.js';
 import { formatHandlers } from './formats/index.js';
 import type { ParseContext, ParseOutput } from './formats/handler.js';
 import { buildDeployment } from './model/build.js';
@@ -129,7 +130,11 @@ export class Analyzer {
 		const parsed = new Map<string, ParsedFile>();
 		const dependencyTexts = new Map<string, string>();
 		const dependencyGlobs = new Set<string>();
-		for (const source of sources) {
+		const sourcePaths = new Set(sources.map((source) => source.path));
+		let mounted = 0;
+		// `sources` grows while it is walked: compose bind mounts add the proxy configs they feed (`mountedSources`).
+		for (let index = 0; index < sources.length; index++) {
+			const source = sources[index]!;
 			const output = this.parse(source, context, keyText, listingKey, () => {
 				const taken = { reads, listed };
 				reads = new Set();
@@ -139,6 +144,15 @@ export class Analyzer {
 			parsed.set(source.path, { ...source, data: output.output.data, errors: output.output.errors });
 			for (const dependency of output.reads) dependencyTexts.set(dependency, keyText(dependency));
 			for (const glob of output.listed) dependencyGlobs.add(glob);
+			if (source.kind !== 'compose' || mounted >= maxMountedSources) continue;
+			const found = mountedSources(output.output.data as ComposeFile | undefined, sourcePaths, readText, listFiles, maxMountedSources - mounted);
+			for (const glob of found.globs) dependencyGlobs.add(glob);
+			for (const path of found.missing) dependencyTexts.set(path, keyText(path));
+			for (const added of found.sources) {
+				sourcePaths.add(added.path);
+				sources.push(added);
+				mounted++;
+			}
 		}
 		const unreadable = (Array.isArray(input.unreadable) ? input.unreadable : []).filter((entry) => typeof entry?.path === 'string' && isReadProblem(entry.problem) && !texts.has(entry.path));
 		const unreadablePaths = new Set(unreadable.map((entry) => entry.path));
@@ -320,6 +334,42 @@ export class Analyzer {
 		}
 		return lines;
 	}
+}
+
+/** At most this many files are added because a compose bind mount feeds them to a proxy. */
+const maxMountedSources = 256;
+
+/**
+The proxy configs a compose project's bind mounts feed (`ComposeFile.mountedConfigs`, `formats/compose/mounts.ts`)
+that are not analysed yet, as sources of the kind the mount target implies (`./site.conf:/etc/caddy/Caddyfile` is a
+Caddyfile). A mounted folder is listed; dotfiles are left out. Files that cannot be read are returned as `missing`.
+*/
+function mountedSources(compose: ComposeFile | undefined, known: ReadonlySet<string>, readText: (path: string) => string | undefined, listFiles: (glob: string) => string[], budget: number): { sources: SourceFile[]; globs: string[]; missing: string[] } {
+	const found = { sources: [] as SourceFile[], globs: [] as string[], missing: [] as string[] };
+	const seen = new Set<string>();
+	for (const config of compose?.mountedConfigs ?? []) {
+		let paths = [config.path];
+		if (config.glob) {
+			found.globs.push(config.path);
+			try {
+				paths = listFiles(config.path).filter((path) => !basename(path).startsWith('.'));
+			} catch {
+				paths = [];
+			}
+		}
+		for (const path of paths) {
+			if (known.has(path) || seen.has(path)) continue;
+			seen.add(path);
+			const text = readText(path);
+			if (typeof text !== 'string') {
+				found.missing.push(path);
+				continue;
+			}
+			found.sources.push({ path, text, kind: config.kind });
+			if (found.sources.length >= budget) return found;
+		}
+	}
+	return found;
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -90,12 +90,17 @@ export function coverageOf(result: { files: ReadonlyArray<{ kind: FileKind }>; d
 	for (const instance of navidromes) {
 		if (instance.assumed) assumed.push({ message: `${instance.assumed}.` });
 		else if (instance.versionSource === 'assumed') {
-			const file = instance.compose?.path ?? instance.tomlFile;
+			const file = instance.compose?.path ?? instance.origin?.file ?? instance.tomlFile;
 			const newest = newestNavidromeRelease.join('.');
 			const message = instance.service
 				? `service "${instance.service.name}": its image tag does not pin a Navidrome version, so it is judged as the newest release (${newest})`
 				: `no compose service in view runs this config, so no image tag pins the Navidrome version; it is judged as the newest release (${newest})`;
 			assumed.push({ ...(file ? { file } : {}), message });
+		}
+		// A native instance whose settings are partly in files not in view (an EnvironmentFile= outside the checked folders).
+		if (instance.origin?.unread && instance.trustTemplated) {
+			const names = instance.origin.unread.map((path) => `'${path}'`).join(', ');
+			assumed.push({ file: instance.origin.file, message: `its settings also come from ${names}, which is not in view, so external auth is assumed on with the proxy trusted` });
 		}
 	}
 	const unseen: Coverage['unseen'] = [];
@@ -171,8 +176,8 @@ function proxyImage(service: ComposeService): { reads: FileKind | 'npm' | undefi
 	if (last.includes('nginx-proxy-manager')) return { reads: 'npm', unseen: 'is Nginx Proxy Manager, which keeps its proxy hosts in its database; no data/nginx/proxy_host/*.conf it generates is in view' };
 	if (last === 'caddy-docker-proxy') return { reads: undefined, unseen: 'builds its Caddyfile from container labels, which this tool does not read' };
 	if (last === 'nginx-proxy' || last === 'docker-gen') return { reads: undefined, unseen: "generates its nginx config from the containers' VIRTUAL_HOST settings, which this tool does not read" };
-	if (last === 'httpd' || last.startsWith('apache')) return { reads: undefined, unseen: 'is Apache httpd, a proxy this tool does not read' };
-	if (last.startsWith('haproxy')) return { reads: undefined, unseen: 'is HAProxy, a proxy this tool does not read' };
+	if (last === 'httpd' || last.startsWith('apache')) return { reads: 'apache', unseen: 'is Apache httpd, and no httpd.conf or site config is in view' };
+	if (last.startsWith('haproxy')) return { reads: 'haproxy', unseen: 'is HAProxy, and no haproxy.cfg is in view' };
 	if (last === 'envoy' || last.startsWith('envoy-')) return { reads: undefined, unseen: 'is Envoy, a proxy this tool does not read' };
 	if (last === 'caddy' || last.startsWith('caddy-')) return { reads: 'caddyfile', unseen: 'is Caddy, and no Caddyfile is in view' };
 	if (last === 'nginx' || last.startsWith('nginx-') || last === 'swag' || last === 'letsencrypt' || last === 'openresty') return { reads: 'nginx', unseen: 'is nginx, and no nginx config is in view' };

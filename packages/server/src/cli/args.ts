@@ -6,6 +6,7 @@ import { parseRuleLevel } from '../analysis/findings.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
 import { parseCaddyVersion } from '../analysis/proxies/caddy/version.js';
 import { parseSimulateArguments, type SimulateCliArguments } from './simulate.js';
+import { parseProbeArguments, type ProbeArguments } from './probe/args.js';
 import { splitFlag } from './flags.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -27,7 +28,7 @@ export type CheckArguments = {
 	errorOnEmpty: boolean;
 };
 
-export type CliArguments = { command: 'help' } | { command: 'version' } | CheckArguments | SimulateCliArguments | { command: 'error'; message: string };
+export type CliArguments = { command: 'help' } | { command: 'version' } | CheckArguments | SimulateCliArguments | ProbeArguments | { command: 'error'; message: string };
 
 /** Exit statuses of `navidrome-extauth`, as documented in `usage` and the README. */
 export const exitCodes = { clean: 0, errors: 1, usage: 2, output: 3 } as const;
@@ -61,7 +62,9 @@ Exit codes: 0 no error-severity finding, 1 error-severity findings, 2 usage erro
 nothing to judge (no file this tool reads was found), 3 output could not be written (closed pipe, full disk), or
 --fix could not save a file.
 
-'navidrome-extauth simulate --help' shows how to trace a request through the proxies to Navidrome's decision.`;
+'navidrome-extauth simulate --help' shows how to trace a request through the proxies to Navidrome's decision;
+'navidrome-extauth probe --help' how to measure a Caddyfile or nginx configuration with the real proxy, or a running
+deployment with --live.`;
 
 /**
 Parse `argv` (without `node` and the script). `knownRules` are the rule ids `--rule` accepts; an unknown id is an
@@ -71,6 +74,7 @@ export function parseArguments(argv: readonly string[], knownRules: readonly str
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { command: 'help' };
 	if (argv[0] === '-v' || argv[0] === '--version') return { command: 'version' };
 	if (argv[0] === 'simulate') return parseSimulateArguments(argv.slice(1), (rest) => parseArguments(['check', ...rest], knownRules));
+	if (argv[0] === 'probe') return parseProbeArguments(argv.slice(1), (rest) => parseArguments(['check', ...rest], knownRules));
 	if (argv[0] !== 'check') return { command: 'error', message: `Unknown command '${argv[0]}'. Try 'navidrome-extauth check .'` };
 	const paths: string[] = [];
 	const allowRead: string[] = [];

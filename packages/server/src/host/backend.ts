@@ -2,10 +2,12 @@
 Everything heavy the language server needs (the engine, its parsers and rules, the features), behind one module the
 server imports lazily after `initialize` has been answered.
 */
+import type { SkippedFile } from '../analysis/detect.js';
 import { Analyzer, type AnalysisResult } from '../analysis/engine.js';
-import { detectFileKind } from '../analysis/files.js';
+import { detectFileKind, type FileKind } from '../analysis/files.js';
 import type { Finding } from '../analysis/findings.js';
 import type { AnalysisOptions } from '../analysis/model/deployment.js';
+import { coverageNotes, coverageOf, type Coverage } from '../analysis/verdict.js';
 import type { ServerWorkspace } from './workspace.js';
 
 export * as features from '../features/index.js';
@@ -32,10 +34,16 @@ export type FolderAnalysisOptions = {
 	hideComposeSyntax?: boolean;
 	/** Time budget for an analysis that holds files above `maxAnalysedLength`. */
 	largeFileBudgetMs?: number;
+	/** Kinds of files whose name does not tell (found by content, or an open document's language id); others go by name. */
+	kinds?: ReadonlyMap<string, FileKind>;
+	/** Files discovery skipped, for the coverage. */
+	skipped?: readonly SkippedFile[];
 };
 
 export type FolderAnalysis = {
 	result: AnalysisResult;
+	/** What was judged, assumed and not seen (analysis/verdict.ts), with its notes (paths relative to the folder). */
+	coverage: Coverage & { navidromeAssumed: boolean; notes: string[] };
 	/** Findings by file; every analysed file has an entry (possibly empty), and so does every file a finding names. */
 	findings: Map<string, Finding[]>;
 	/** Files of which only a prefix was analysed, to keep within the time budget. */
@@ -50,14 +58,16 @@ export class FolderAnalyzer {
 	/** The prefix length that fitted the budget last time (grown or shrunk by each analysis). */
 	private allowed = maxAnalysedLength;
 
-	analyze(paths: Iterable<string>, workspace: ServerWorkspace, options: AnalysisOptions, folderOptions: FolderAnalysisOptions = {}): FolderAnalysis {
+	/** Analyses `paths` (files of no kind are left out); `root` is the folder, for the coverage's relative paths. */
+	analyze(paths: Iterable<string>, workspace: ServerWorkspace, options: AnalysisOptions, folderOptions: FolderAnalysisOptions = {}, root = '/'): FolderAnalysis {
 		const budgetMs = folderOptions.largeFileBudgetMs ?? defaultLargeFileBudgetMs;
 		const { view, reads } = workspace.recording();
-		const whole: Array<{ path: string; text: string }> = [];
+		const whole: Array<{ path: string; text: string; kind: FileKind }> = [];
 		for (const path of new Set(paths)) {
-			if (!detectFileKind(path)) continue;
+			const kind = folderOptions.kinds?.get(path) ?? detectFileKind(path);
+			if (!kind) continue;
 			const text = view.readFile(path);
-			if (text !== undefined) whole.push({ path, text });
+			if (text !== undefined) whole.push({ path, text, kind });
 		}
 		whole.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 		const longest = whole.reduce((max, file) => Math.max(max, file.text.length), 0);
@@ -73,7 +83,7 @@ export class FolderAnalyzer {
 				if (file.text.length <= limit) return file;
 				const analysedLength = prefixLength(file.text, limit);
 				cut.set(file.path, { length: file.text.length, analysedLength, analysedLines: countLines(file.text, analysedLength), budgetMs });
-				return { path: file.path, text: file.text.slice(0, analysedLength) };
+				return { path: file.path, text: file.text.slice(0, analysedLength), kind: file.kind };
 			});
 			const started = performance.now();
 			result = this.analyzer.analyze({ files, workspace: view, options });
@@ -94,10 +104,14 @@ export class FolderAnalyzer {
 			}
 		}
 		const findings = new Map<string, Finding[]>();
-		for (const file of result.files) findings.set(file.path, []);
+		const kindOf = new Map<string, FileKind>();
+		for (const file of result.files) {
+			findings.set(file.path, []);
+			kindOf.set(file.path, file.kind);
+		}
 		for (const finding of result.findings) {
 			if (finding.ruleId === 'syntax/parse-error') {
-				if (folderOptions.hideComposeSyntax && detectFileKind(finding.file) === 'compose') continue;
+				if (folderOptions.hideComposeSyntax && (kindOf.get(finding.file) ?? detectFileKind(finding.file)) === 'compose') continue;
 				// A prefix ends mid-document: what is open at its end is not an error of the file.
 				const partial = cut.get(finding.file);
 				if (partial && finding.span.end >= partial.analysedLength - 1) continue;
@@ -106,8 +120,17 @@ export class FolderAnalyzer {
 			if (!list) findings.set(finding.file, (list = []));
 			list.push(finding);
 		}
-		return { result, findings, cut, reads };
+		return { result, findings, cut, reads, coverage: folderCoverage(result, folderOptions.skipped ?? [], root) };
 	}
+}
+
+function folderCoverage(result: AnalysisResult, skipped: readonly SkippedFile[], root: string): FolderAnalysis['coverage'] {
+	const coverage = coverageOf(result, skipped);
+	const { deployment } = result;
+	const navidromeAssumed = deployment.navidromes.some((instance) => instance.assumed && deployment.routes.some((route) => route.target === instance));
+	const prefix = root.endsWith('/') ? root : `${root}/`;
+	const relative = (path: string): string => (path.startsWith(prefix) ? path.slice(prefix.length) : path);
+	return { ...coverage, navidromeAssumed, notes: coverageNotes(coverage, relative).map((note) => note.text) };
 }
 
 /** The longest prefix of at most `limit` code units that ends just after a line break (or `limit` without one). */

@@ -3,7 +3,8 @@ The language server's view of files: open documents override disk, and disk read
 (read-boundary.ts; roots are the workspace folders, or each loose document's folder) and are cached by modification
 time and size, so re-analysing after an edit re-reads nothing that did not change.
 */
-import type { ReadProblem, WorkspaceView } from '../analysis/files.js';
+import { maySniff, sniffBytes, sniffFileKind, type Detection, type SkippedFile } from '../analysis/detect.js';
+import type { FileKind, ReadProblem, WorkspaceView } from '../analysis/files.js';
 import { discoverFiles, listGlob } from '../cli/node-workspace.js';
 import { createReadBoundary, type ReadBoundary } from '../cli/read-boundary.js';
 
@@ -11,6 +12,9 @@ import { createReadBoundary, type ReadBoundary } from '../cli/read-boundary.js';
 const discoveryDepthLimit = 12;
 
 type DiskEntry = { mtimeMs: number; size: number; text: string };
+
+/** What discovery found under a folder: the files, the kinds of those found by content, and what it skipped. */
+export type Discovery = { files: string[]; kinds: Map<string, FileKind>; skipped: SkippedFile[] };
 
 export class ServerWorkspace implements WorkspaceView {
 	private readonly open = new Map<string, string>();
@@ -65,9 +69,23 @@ export class ServerWorkspace implements WorkspaceView {
 		this.disk.delete(path);
 	}
 
-	/** Files the engine understands under `root` (recursively, or only that folder). */
-	discover(root: string, recursive: boolean): string[] {
-		return recursive ? discoverFiles(root) : discoverFiles(root, [], discoveryDepthLimit);
+	/**
+	Files the engine understands under `root` (recursively, or only that folder), by name and, for names that may hold
+	configuration (analysis/detect.ts `maySniff`), by a prefix read through the read boundary, as the CLI finds them.
+	*/
+	discover(root: string, recursive: boolean): Discovery {
+		const kinds = new Map<string, FileKind>();
+		const skipped: SkippedFile[] = [];
+		const options = { readPrefix: (path: string) => this.readPrefix(path), kinds, skipped };
+		const files = recursive ? discoverFiles(root, [], 0, options) : discoverFiles(root, [], discoveryDepthLimit, options);
+		return { files, kinds, skipped };
+	}
+
+	/** The kind the content of `path` says (open text, else a prefix from disk), for a file whose name does not tell. */
+	sniff(path: string): Detection | undefined {
+		if (!maySniff(path)) return undefined;
+		const prefix = this.open.get(path)?.slice(0, sniffBytes) ?? this.readPrefix(path);
+		return prefix === undefined ? undefined : sniffFileKind(path, prefix);
 	}
 
 	/** A view that records every path read through it (to know which analyses a file change affects). */
@@ -82,6 +100,12 @@ export class ServerWorkspace implements WorkspaceView {
 			problem: (path) => this.problem(path),
 		};
 		return { view, reads };
+	}
+
+	/** At most the first `sniffBytes` bytes of a file on disk, through the read boundary. */
+	private readPrefix(path: string): string | undefined {
+		const outcome = this.boundary.read(path, sniffBytes);
+		return outcome.kind === 'text' ? outcome.text : undefined;
 	}
 
 	private readDisk(path: string): string | undefined {

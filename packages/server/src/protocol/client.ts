@@ -11,6 +11,7 @@ import {
 	type PublishDiagnosticsParams,
 	type ShowDocumentParams,
 } from 'vscode-languageserver/node';
+import { coverageNotification, type CoverageParams } from '../shared/coverage.js';
 import { settingsSection, type TraceLevel } from '../shared/settings.js';
 
 /** The `trace` of `initialize` and `$/setTrace` (LSP 3.17, TraceValue). */
@@ -27,6 +28,8 @@ export type LspClient = {
 	watchConfiguration(): void;
 	log(message: string): void;
 	error(message: string): void;
+	/** `navidrome-extauth/coverage`: what the analyses judged (only to clients that asked for it). */
+	sendCoverage?(params: CoverageParams): void;
 	/** `window/showMessage`. */
 	showMessage?(type: MessageType, message: string): void;
 	/** `window/showDocument`; resolves to whether the client showed it. */
@@ -68,6 +71,7 @@ export function connectionClient(connection: Connection): LspClient {
 		watchConfiguration: () => void connection.client.register(DidChangeConfigurationNotification.type, { section: settingsSection }).catch(swallow),
 		log: (message) => connection.console.log(message),
 		error: (message) => connection.console.error(message),
+		sendCoverage: (params) => void connection.sendNotification(coverageNotification, params).catch(swallow),
 		showMessage: (type, message) => void connection.sendNotification(ShowMessageNotification.type, { type, message }).catch(swallow),
 		showDocument: (params) =>
 			connection.window.showDocument(params).then(

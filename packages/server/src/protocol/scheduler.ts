@@ -5,6 +5,7 @@ cancellation. An analysis that holds files above 1 MB gets a time budget and ana
 */
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import type { LspClient } from './client.js';
+import { coverageUpdate } from './coverage.js';
 import type { Diagnostics } from './diagnostics.js';
 import { analysisOptions } from './settings.js';
 import { covers, type Backend, type ServerState } from './state.js';
@@ -112,10 +113,23 @@ export class Scheduler {
 			if (superseded()) return;
 			const previous = folder.analysis ? [...folder.analysis.findings.keys()] : [];
 			if (state.settings.enable) {
-				folder.files ??= new Set(state.workspace.discover(folder.root, folder.recursive));
-				const paths = [...folder.files, ...state.workspace.openPaths().filter((path) => covers(folder, path))];
+				if (!folder.files) {
+					const found = state.workspace.discover(folder.root, folder.recursive);
+					folder.files = new Set(found.files);
+					folder.kinds = found.kinds;
+					folder.skipped = found.skipped;
+				}
+				const open = state.workspace.openPaths().filter((path) => covers(folder, path));
+				// An open document's name, language id or text decides its kind over what discovery read on disk.
+				const kinds = new Map(folder.kinds);
+				for (const path of open) {
+					const kind = state.openKind(path);
+					if (kind) kinds.set(path, kind);
+					else kinds.delete(path);
+				}
+				const skipped = folder.skipped.filter((file) => !kinds.has(file.path));
 				folder.analyzer ??= new backend.FolderAnalyzer();
-				folder.analysis = folder.analyzer.analyze(paths, state.workspace, options, { hideComposeSyntax: state.yamlSyntaxReportedByClient, largeFileBudgetMs: this.largeFileBudgetMs });
+				folder.analysis = folder.analyzer.analyze([...folder.files, ...open], state.workspace, options, { hideComposeSyntax: state.yamlSyntaxReportedByClient, largeFileBudgetMs: this.largeFileBudgetMs, kinds, skipped }, folder.root);
 			} else folder.analysis = undefined;
 			folder.dirty = false;
 			// Published in the same synchronous step as the analysis, so a result is never older than the documents.
@@ -124,6 +138,8 @@ export class Scheduler {
 			if ([...state.folders.values()].some((other) => other.dirty)) await new Promise((resolve) => setImmediate(resolve));
 		}
 		this.diagnostics.clearForced();
+		const coverage = coverageUpdate(state);
+		if (coverage) this.client.sendCoverage?.(coverage);
 		if (othersChanged && state.pull && state.capabilities.workspace?.diagnostics?.refreshSupport) this.client.refreshDiagnostics();
 	}
 }

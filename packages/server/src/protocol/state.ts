@@ -4,9 +4,11 @@ capabilities and flags, and the lazily loaded engine.
 */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ClientCapabilities } from 'vscode-languageserver/node';
-import { dirname } from '../analysis/files.js';
+import type { SkippedFile } from '../analysis/detect.js';
+import { dirname, type FileKind } from '../analysis/files.js';
 import type { Finding } from '../analysis/findings.js';
 import type { FolderAnalysis, FolderAnalyzer } from '../host/backend.js';
+import { documentKind } from '../host/document-kind.js';
 import { pathToUri } from '../host/uri.js';
 import { ServerWorkspace } from '../host/workspace.js';
 import type { Positions } from './convert.js';
@@ -20,7 +22,12 @@ export type Folder = {
 	recursive: boolean;
 	/** The folder of a loose document, dropped when its last document closes. */
 	implicit: boolean;
+	/** What discovery found (by name, and by content with `kinds`), until a re-discovery. */
 	files: Set<string> | undefined;
+	/** Kinds of the files found by content. */
+	kinds: Map<string, FileKind>;
+	/** Files that look like configuration but are not read. */
+	skipped: SkippedFile[];
 	dirty: boolean;
 	analyzer: FolderAnalyzer | undefined;
 	analysis: FolderAnalysis | undefined;
@@ -40,6 +47,10 @@ export class ServerState {
 	yamlSyntaxReportedByClient = false;
 	/** The client renders command results itself (the VS Code extension says so); others get a message. */
 	commandResultsShownByClient = false;
+	/** The client wants the `navidrome-extauth/coverage` notification (shared/coverage.ts). */
+	coverageNotifications = false;
+	/** The last coverage sent, as JSON (sent again only when it changes). */
+	sentCoverage: string | undefined;
 	shutDown = false;
 	private backendPromise: Promise<Backend> | undefined;
 
@@ -55,6 +66,13 @@ export class ServerState {
 		if ([...this.folders.values()].some((folder) => covers(folder, path))) return;
 		const root = dirname(path);
 		this.folders.set(root, newFolder(root, false, true));
+	}
+
+	/** An open document's kind: its name, language id or content (host/document-kind.ts). */
+	openKind(path: string): FileKind | undefined {
+		const uri = this.uriByPath.get(path);
+		const document = uri ? this.documents.get(uri) : undefined;
+		return document ? documentKind(path, document.languageId, document.getText()) : undefined;
 	}
 
 	markDirty(path: string): void {
@@ -96,7 +114,7 @@ export class ServerState {
 }
 
 export function newFolder(root: string, recursive: boolean, implicit: boolean): Folder {
-	return { root, recursive, implicit, files: undefined, dirty: true, analyzer: undefined, analysis: undefined };
+	return { root, recursive, implicit, files: undefined, kinds: new Map(), skipped: [], dirty: true, analyzer: undefined, analysis: undefined };
 }
 
 export function covers(folder: Folder, path: string): boolean {

@@ -47,10 +47,12 @@ export type ClientFlags = {
 	yamlSyntaxReportedByClient?: boolean;
 	/** The client renders command results itself (the VS Code extension); others get a `window/showMessage` or `window/showDocument`. */
 	commandResultsShownByClient?: boolean;
+	/** The client wants the `navidrome-extauth/coverage` notification (coverage.ts): what each analysis judged. */
+	coverageNotifications?: boolean;
 };
 
 /** The names of the client flags, for readers of untyped input. */
-export const clientFlags = { yamlSyntaxReportedByClient: 'yamlSyntaxReportedByClient', commandResultsShownByClient: 'commandResultsShownByClient' } as const satisfies { [K in keyof ClientFlags]-?: K };
+export const clientFlags = { yamlSyntaxReportedByClient: 'yamlSyntaxReportedByClient', commandResultsShownByClient: 'commandResultsShownByClient', coverageNotifications: 'coverageNotifications' } as const satisfies { [K in keyof ClientFlags]-?: K };
 
 /** `initializationOptions` and configuration answers as the VS Code extension sends them. */
 export type InitializationOptions = SettingsSection & ClientFlags;

@@ -146,7 +146,7 @@ describe('navidrome-extauth check: what it reads and what it says it saw', funct
 
 		it('should refuse a --kind of no known kind, or of a path not checked', () => {
 			write({ 'site.txt': docsCaddyfile, 'other/Caddyfile': docsCaddyfile });
-			const bad = runCli(['check', 'site.txt', '--kind', 'site.txt=apache'], folder);
+			const bad = runCli(['check', 'site.txt', '--kind', 'site.txt=lighttpd'], folder);
 			assert.equal(bad.status, 2);
 			assert.match(bad.stderr, /--kind expects <path>=<kind> with <kind> one of compose, dotenv, navidrome-toml, caddyfile, nginx, traefik/);
 			const outside = runCli(['check', 'site.txt', '--kind', 'other/Caddyfile=caddyfile'], folder);
@@ -159,27 +159,26 @@ describe('navidrome-extauth check: what it reads and what it says it saw', funct
 		it('should say what it judged, what it assumed and what it could not see, in text, JSON and SARIF', () => {
 			write({
 				'Caddyfile': docsCaddyfile,
-				'navidrome.service': '[Unit]\nDescription=Navidrome\n\n[Service]\nEnvironmentFile=/etc/navidrome/navidrome.env\nExecStart=/usr/bin/navidrome\n',
 				'legacy/settings.ini': '[navidrome]\nND_EXTAUTH_TRUSTEDSOURCES: 10.0.0.0/8\n',
 				'legacy/notes.ini': '[misc]\ncolour = blue\n',
-				'npm/compose.yaml': 'services:\n  npm:\n    image: jc21/nginx-proxy-manager:2.12.3\n  web:\n    image: httpd:2.4\n',
+				'npm/compose.yaml': 'services:\n  npm:\n    image: jc21/nginx-proxy-manager:2.12.3\n  web:\n    image: httpd:2.4\n  mesh:\n    image: envoyproxy/envoy:v1.31.0\n',
 			});
 			const text = runCli(['check', '.'], folder);
 			assert.match(text.stdout, /^Judged: 1 compose file, 1 Caddyfile \(1 Navidrome instance, \d+ proxy routes?\)\.$/m);
 			assert.match(text.stdout, /^Assumed: No Navidrome configuration is in view, so this assumes external auth is on/m);
-			assert.match(text.stdout, /^Not seen: navidrome\.service: a systemd unit with Environment settings, which this tool does not read yet\.$/m);
 			assert.match(text.stdout, /^Not seen: legacy\/settings\.ini: it mentions Navidrome settings, but its kind was not recognised/m);
 			assert.doesNotMatch(text.stdout, /notes\.ini/, 'content that says nothing stays unread, silently');
 			assert.match(text.stdout, /^Not seen: npm\/compose\.yaml: service "npm" \(jc21\/nginx-proxy-manager:2\.12\.3\) is Nginx Proxy Manager, which keeps its proxy hosts in its database/m);
-			assert.match(text.stdout, /^Not seen: npm\/compose\.yaml: service "web" \(httpd:2\.4\) is Apache httpd, a proxy this tool does not read\.$/m);
+			assert.match(text.stdout, /^Not seen: npm\/compose\.yaml: service "web" \(httpd:2\.4\) is Apache httpd, and no httpd\.conf or site config is in view\.$/m);
+			assert.match(text.stdout, /^Not seen: npm\/compose\.yaml: service "mesh" \(envoyproxy\/envoy:v1\.31\.0\) is Envoy, a proxy this tool does not read\.$/m);
 			assert.match(text.stdout.trimEnd().split('\n').pop()!, /^2 files checked: /, 'the count line stays last');
 
 			const { output } = json(['check', '.']);
 			assert.deepEqual(output.coverage.judged, { caddyfile: 1, compose: 1 });
 			assert.equal(output.coverage.navidromes, 1);
 			assert.match(output.coverage.assumed[0]!.message, /^No Navidrome configuration is in view/);
-			assert.deepEqual(output.coverage.skipped.map((file) => `${file.path} ${file.reason}`), ['legacy/settings.ini unrecognised', 'navidrome.service not-read']);
-			assert.deepEqual(output.coverage.unseen.map((proxy) => `${proxy.file} ${proxy.service}`), ['npm/compose.yaml npm', 'npm/compose.yaml web']);
+			assert.deepEqual(output.coverage.skipped.map((file) => `${file.path} ${file.reason}`), ['legacy/settings.ini unrecognised']);
+			assert.deepEqual(output.coverage.unseen.map((proxy) => `${proxy.file} ${proxy.service}`), ['npm/compose.yaml npm', 'npm/compose.yaml web', 'npm/compose.yaml mesh']);
 
 			const sarif = JSON.parse(runCli(['check', '.', '--format', 'sarif'], folder).stdout) as {
 				runs: Array<{ invocations: Array<{ toolExecutionNotifications: Array<{ message: { text: string }; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }>; properties: { coverage: Json['coverage'] } }>;
@@ -189,7 +188,7 @@ describe('navidrome-extauth check: what it reads and what it says it saw', funct
 			assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5)));
 			const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications;
 			assert.ok(notes.some((note) => /^Judged: /.test(note.message.text)));
-			assert.equal(notes.find((note) => note.message.text.startsWith('Not seen: navidrome.service'))?.locations?.[0]?.physicalLocation.artifactLocation.uri, 'navidrome.service');
+			assert.equal(notes.find((note) => note.message.text.startsWith('Not seen: legacy/settings.ini'))?.locations?.[0]?.physicalLocation.artifactLocation.uri, 'legacy/settings.ini');
 			assert.deepEqual(sarif.runs[0]!.properties.coverage.skipped, output.coverage.skipped);
 		});
 

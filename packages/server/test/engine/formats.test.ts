@@ -186,10 +186,17 @@ describe('sniffFileKind(path, prefix)', () => {
 		assert.equal(kindOf('/x/config.toml', toml), 'navidrome-toml');
 		assert.equal(kindOf('/x/navidrome.conf', dotenv), 'dotenv');
 	});
-	it('should list a systemd unit with Environment settings, an Apache config and Navidrome-looking text as skipped', () => {
-		assert.deepEqual(sniffFileKind('/x/navidrome.service', unit), { skipped: { reason: 'not-read', what: 'a systemd unit with Environment settings, which this tool does not read yet' } });
+	it('should read a systemd unit with Environment settings and a script exporting ND_*, list Navidrome-looking text as skipped, and read an Apache config', () => {
+		assert.deepEqual(sniffFileKind('/x/navidrome.service', unit), { kind: 'systemd', by: 'content' });
+		assert.deepEqual(sniffFileKind('/x/override.conf', '[Service]\nEnvironment=ND_LOGLEVEL=debug\n'), { kind: 'systemd', by: 'content' });
 		assert.equal(sniffFileKind('/x/other.service', '[Service]\nExecStart=/bin/true\n'), undefined);
-		assert.equal(skipOf('/x/music.conf', '<VirtualHost *:80>\n  ProxyPass / http://navidrome:4533/\n</VirtualHost>\n'), 'not-read');
+		assert.deepEqual(sniffFileKind('/x/start-navidrome', '#!/bin/sh\nexport ND_EXTAUTH_TRUSTEDSOURCES=127.0.0.1/32\nexec navidrome\n'), { kind: 'shell', by: 'content' });
+		assert.deepEqual(sniffFileKind('/x/navidrome', 'ND_LOGLEVEL=debug\n'), { kind: 'dotenv', by: 'content' });
+		assert.equal(sniffFileKind('/x/start-navidrome', '#!/bin/sh\nexec navidrome\n'), undefined, 'a script that exports nothing to Navidrome says nothing');
+		assert.equal(maySniff('/etc/default/navidrome'), true);
+		assert.equal(maySniff('/x/README'), false);
+		assert.deepEqual(sniffFileKind('/x/music.conf', '<VirtualHost *:80>\n  ProxyPass / http://navidrome:4533/\n</VirtualHost>\n'), { kind: 'apache', by: 'content' });
+		assert.deepEqual(sniffFileKind('/x/music.conf', 'RequestHeader unset Remote-User early\n'), { kind: 'apache', by: 'content' });
 		assert.equal(skipOf('/x/settings.ini', '[music]\nport: 4533\nhost = navidrome:4533\n'), 'unrecognised');
 	});
 	it('should say nothing of content that says nothing, of signals in the wrong family, and of binary text', () => {
@@ -205,8 +212,9 @@ describe('sniffFileKind(path, prefix)', () => {
 		assert.ok(performance.now() - started < 500, `${performance.now() - started} ms`);
 	});
 	it('should sniff only names that may hold configuration', () => {
-		for (const path of ['/x/music.conf', '/x/navidrome.yml', '/x/stack.json', '/x/routes.toml', '/x/navidrome.service', '/x/haproxy.cfg', '/x/site.yml.template', '/x/my-caddy']) assert.equal(maySniff(path), true, path);
-		for (const path of ['/x/compose.yaml', '/x/README.md', '/x/package.json', '/x/tsconfig.base.json', '/x/app.ts', '/x/photo.jpg', '/x/Makefile', '/x/.bashrc', '/x/.github/workflows/ci.yml']) assert.equal(maySniff(path), false, path);
+		for (const path of ['/x/music.conf', '/x/navidrome.yml', '/x/stack.json', '/x/routes.toml', '/x/edge.cfg', '/x/site.yml.template', '/x/my-caddy']) assert.equal(maySniff(path), true, path);
+		// Names that already say their kind are never sniffed.
+		for (const path of ['/x/compose.yaml', '/x/navidrome.service', '/x/haproxy.cfg', '/x/README.md', '/x/package.json', '/x/tsconfig.base.json', '/x/app.ts', '/x/photo.jpg', '/x/Makefile', '/x/.bashrc', '/x/.github/workflows/ci.yml']) assert.equal(maySniff(path), false, path);
 	});
 	it('should guess the kind of a named file by name, content, then extension', () => {
 		assert.deepEqual(guessFileKind('/x/Caddyfile', 'anything'), { kind: 'caddyfile', by: 'name' });

@@ -54,9 +54,13 @@ function engineVerdict(folder: string): EngineView {
 	const judged = nginxModel(result.deployment).routes.filter((route) => route.target.instance.intended.settings.extAuthEnabled);
 	const proxyRule = (ruleId: string): boolean => ruleId.startsWith('nginx/') || ruleId.startsWith('route/');
 	const broken = (finding: (typeof result.findings)[number]): boolean => finding.category === 'broken' && proxyRule(finding.ruleId);
+	// With external auth off in every Navidrome it reaches, no finding is due, but nginx forwards the same headers:
+	// compare its routes' outcomes before the gate then.
+	const routes = nginxModel(result.deployment).routes;
+	const ungated = judged.length === 0 && routes.length > 0;
 	return {
-		impersonation: result.findings.some((finding) => finding.category === 'impersonation'),
-		neverDelivered: result.findings.some(broken),
+		impersonation: ungated ? routes.some((route) => route.route.forgeries.length > 0) : result.findings.some((finding) => finding.category === 'impersonation'),
+		neverDelivered: ungated ? routes.some((route) => route.route.losses.length > 0) : result.findings.some(broken),
 		header: judged[0]?.userHeader ?? 'Remote-User',
 		findings: result.findings.filter((finding) => proxyRule(finding.ruleId)).map((finding) => `${finding.ruleId} (${finding.category}${finding.latent ? `, latent ${finding.latent}` : ''}) ${finding.message}`),
 		allFixable: result.findings.filter((finding) => finding.category === 'impersonation' || broken(finding)).every((finding) => finding.fixes?.some((fix) => fix.isPreferred)),

@@ -1,8 +1,10 @@
 /**
 Cross-proxy equivalence (issue: one verdict for every proxy). Each deployment is one set of facts (Navidrome image,
 trust list, published ports; which paths bypass auth, whether the bypass strips the user header, what the auth step
-does with the user), rendered once for Caddy, once for nginx and once for Traefik. All three must get the same
-categories and severities (and the same latent tags): the proxies differ in syntax, not in consequence.
+does with the user), rendered once for each proxy: Caddy, nginx, Traefik, Apache httpd and HAProxy. All of them must
+get the same categories and severities (and the same latent tags): the proxies differ in syntax, not in consequence.
+(Apache's auth step is Basic auth with `RequestHeader set … expr=%{REMOTE_USER}`; HAProxy's the auth-request Lua
+pattern. Caddy, nginx and Traefik ask an Authelia forward-auth endpoint.)
 */
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../src/analysis/engine.js';
@@ -12,7 +14,9 @@ import { fixtureWorkspace } from '../harness/fixtures.js';
 type Public = 'none' | 'nostrip' | 'strip' | 'partial-strip';
 type Auth = 'sets' | 'never-sets' | 'stripped-after';
 type Facts = { image: string; trusted: string; ports?: string[]; public: Public; auth: Auth };
-type Proxy = 'caddy' | 'nginx' | 'traefik';
+type Proxy = 'caddy' | 'nginx' | 'traefik' | 'apache' | 'haproxy';
+
+const proxies: readonly Proxy[] = ['caddy', 'nginx', 'traefik', 'apache', 'haproxy'];
 
 const proxyAddress = '172.30.0.5';
 
@@ -47,8 +51,8 @@ function describe_(findings: Finding[]): string {
 
 describe('cross-proxy equivalence', () => {
 	for (const { name, facts, verdicts } of deployments) {
-		it(`should give one verdict on Caddy, nginx and Traefik: ${name}`, () => {
-			const results = (['caddy', 'nginx', 'traefik'] as const).map((proxy) => ({ proxy, findings: analyse(proxy, facts) }));
+		it(`should give one verdict on Caddy, nginx, Traefik, Apache and HAProxy: ${name}`, () => {
+			const results = proxies.map((proxy) => ({ proxy, findings: analyse(proxy, facts) }));
 			for (const { proxy, findings } of results) {
 				const shown = [...new Set(findings.filter((finding) => consequences.has(finding.category)).map(key))].sort();
 				assert.deepEqual(shown, [...verdicts].sort(), `${proxy}: consequence verdicts\n${describe_(findings)}`);
@@ -59,10 +63,10 @@ describe('cross-proxy equivalence', () => {
 		});
 	}
 
-	it('should render different configs per proxy (the test compares three real layouts)', () => {
+	it('should render different configs per proxy (the test compares five real layouts)', () => {
 		const facts = deployments[0]!.facts;
-		const names = (['caddy', 'nginx', 'traefik'] as const).map((proxy) => render(proxy, facts).map(([path]) => path).join(','));
-		assert.equal(new Set(names).size, 3);
+		const names = proxies.map((proxy) => render(proxy, facts).map(([path]) => path).join(','));
+		assert.equal(new Set(names).size, proxies.length);
 	});
 });
 
@@ -81,6 +85,8 @@ function render(proxy: Proxy, facts: Facts): Array<[string, string]> {
 		caddy: ['  caddy:', '    image: caddy:2.11.4', '    ports: ["443:443"]', '    volumes:', '      - ./Caddyfile:/etc/caddy/Caddyfile:ro'],
 		nginx: ['  nginx:', '    image: nginx:1.27', '    ports: ["443:443"]', '    volumes:', '      - ./nginx/navidrome.conf:/etc/nginx/conf.d/navidrome.conf:ro'],
 		traefik: ['  traefik:', '    image: traefik:v3.7.9', '    ports: ["443:443"]', '    command:', '      - --entrypoints.websecure.address=:443', '      - --providers.docker=true'],
+		apache: ['  apache:', '    image: httpd:2.4', '    ports: ["80:80"]', '    volumes:', '      - ./httpd/httpd.conf:/usr/local/apache2/conf/httpd.conf:ro', '      - ./httpd/htpasswd:/usr/local/apache2/conf/htpasswd:ro'],
+		haproxy: ['  haproxy:', '    image: haproxy:2.6', '    ports: ["80:80"]', '    volumes:', '      - ./haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro', '      - ./haproxy/auth-request.lua:/usr/local/etc/haproxy/auth-request.lua:ro'],
 	}[proxy];
 	const compose = [
 		'services:',
@@ -101,6 +107,8 @@ function render(proxy: Proxy, facts: Facts): Array<[string, string]> {
 	].join('\n');
 	if (proxy === 'caddy') return [['compose.yaml', compose], ['Caddyfile', caddyfile(facts)]];
 	if (proxy === 'nginx') return [['compose.yaml', compose], ['nginx/navidrome.conf', nginxConf(facts)]];
+	if (proxy === 'apache') return [['compose.yaml', compose], ['httpd/httpd.conf', apacheConf(facts)]];
+	if (proxy === 'haproxy') return [['compose.yaml', compose], ['haproxy/haproxy.cfg', haproxyCfg(facts)]];
 	return [['compose.yaml', compose]];
 }
 
@@ -168,4 +176,57 @@ function traefikLabels(facts: Facts): string[] {
 		publicRouter('navidrome-rest', 'Host(`music.example.com`) && PathPrefix(`/rest/`)', false);
 	}
 	return ['    labels:', ...labels.map(([name, value]) => `      ${name}: "${value}"`)];
+}
+
+function apacheConf(facts: Facts): string {
+	const lines = [
+		'ServerRoot "/usr/local/apache2"',
+		'Listen 80',
+		...['mpm_event', 'authn_file', 'authn_core', 'authz_user', 'authz_core', 'auth_basic', 'headers', 'proxy', 'proxy_http', 'unixd'].map((name) => `LoadModule ${name}_module modules/mod_${name}.so`),
+		'ServerName music.example.com',
+		'',
+		'<VirtualHost *:80>',
+		'    ServerName music.example.com',
+		'    ProxyPass / http://navidrome:4533/',
+		'    ProxyPassReverse / http://navidrome:4533/',
+	];
+	// Basic auth on the web UI and the API (and on every Navidrome path when nothing bypasses it).
+	for (const path of ['/app/', '/api/', ...(facts.public === 'none' ? ['/rest/', '/share/'] : [])]) {
+		lines.push('', `    <Location ${path}>`, '        AuthType Basic', '        AuthName "Navidrome"', '        AuthUserFile /usr/local/apache2/conf/htpasswd', '        Require valid-user');
+		if (facts.auth !== 'never-sets') lines.push('        RequestHeader set Remote-User "expr=%{REMOTE_USER}"');
+		if (facts.auth === 'stripped-after') lines.push('        RequestHeader unset Remote-User');
+		lines.push('    </Location>');
+	}
+	for (const path of facts.public === 'none' ? [] : ['/rest/', '/share/']) {
+		const strip = facts.public === 'strip' || (facts.public === 'partial-strip' && path === '/share/');
+		if (strip) lines.push('', `    <Location ${path}>`, '        RequestHeader unset Remote-User', '    </Location>');
+	}
+	lines.push('</VirtualHost>', '');
+	return lines.join('\n');
+}
+
+function haproxyCfg(facts: Facts): string {
+	const bypass = facts.public !== 'none';
+	const guard = bypass ? ' unless public' : '';
+	const lines = [
+		'global',
+		'    lua-load /usr/local/etc/haproxy/auth-request.lua',
+		'',
+		'defaults',
+		'    mode http',
+		'    timeout connect 5s',
+		'    timeout client 30s',
+		'    timeout server 30s',
+		'',
+		'frontend web',
+		'    bind :80',
+	];
+	if (bypass) lines.push('    acl public path_beg /rest/ /share/');
+	if (facts.public === 'strip') lines.push('    http-request del-header Remote-User if public');
+	if (facts.public === 'partial-strip') lines.push('    acl shares path_beg /share/', '    http-request del-header Remote-User if shares');
+	lines.push(`    http-request lua.auth-request be_authelia /api/authz/auth-request${guard}`, `    http-request deny if${bypass ? ' !public' : ''} !{ var(txn.auth_response_successful) -m bool }`);
+	if (facts.auth !== 'never-sets') lines.push(`    http-request set-header Remote-User %[var(req.auth_response_header.remote_user)]${guard}`);
+	if (facts.auth === 'stripped-after') lines.push(`    http-request del-header Remote-User${guard}`);
+	lines.push('    default_backend be_navidrome', '', 'backend be_authelia', '    server authelia authelia:9091', '', 'backend be_navidrome', '    server navidrome navidrome:4533', '');
+	return lines.join('\n');
 }

@@ -5,8 +5,14 @@ import type { ComposeFile, ComposeService, PortMapping } from '../formats/compos
 import type { ValueSite } from './value-site.js';
 
 export type NavidromeInstance = {
-	/** Compose service name, or the navidrome.toml path for a standalone config. */
+	/** Compose service name, or the path of the file a native instance comes from (navidrome.toml, `.env`, unit, script). */
 	id: string;
+	/**
+	Where a Navidrome that runs outside Compose is configured: a standalone `.env`, a systemd unit (with its drop-ins
+	and `EnvironmentFile=` files) or a shell script; `file` is the one that stands for the instance, `files` every one read,
+	`unread` the files it names that are not in view (then external auth is assumed on unless TrustedSources is in view).
+	*/
+	origin?: { kind: 'dotenv' | 'systemd' | 'shell'; file: string; files: string[]; unread?: string[] };
 	service: ComposeService | undefined;
 	compose: ComposeFile | undefined;
 	/** navidrome.toml linked through a bind mount (or the standalone file). */

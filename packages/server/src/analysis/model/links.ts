@@ -42,6 +42,8 @@ export type Links = {
 	standalone: NavidromeInstance[];
 	/** The instance assumed when no Navidrome is in view (`model/navidrome.ts` `assumedNavidrome`). */
 	assumed: NavidromeInstance | undefined;
+	/** The compose files of `compose`'s Compose project: the base or including file, its override and `include:`d files. */
+	project(compose: ComposeFile): ComposeFile[];
 	/** Services of the compose files in `folder`. */
 	servicesIn(folder: string): ServiceRef[];
 	/** The compose files of the deepest folder at or above `path`'s folder that holds any (none: `[]`). */
@@ -52,6 +54,36 @@ export type Links = {
 	routesTo(instance: NavidromeInstance): ProxyRoute[];
 	/** `model/peer.ts` `peerTrust`, once per instance and set of proxy services. */
 	peerTrust(instance: NavidromeInstance, proxies: readonly ServiceRef[]): PeerTrust;
+	/** The proxy's own stack (see `ProxyStack`). */
+	stackOf(site: ProxySite): ProxyStack;
+	/**
+	The one linking rule for every proxy adapter: what a proxy upstream reaches. Within the proxy's own stack first (by
+	service name, `container_name`, `hostname`, alias or pinned address; loopback by the ports Navidrome listens on or
+	publishes on the host); a Navidrome outside the stack only when the stack has none and exactly one fits; the
+	assumed instance only when no Navidrome is in view at all.
+	*/
+	upstream(address: UpstreamAddress, site: ProxySite): UpstreamLink;
+};
+
+/** Where a proxy config sits: the file and the compose services that run the proxy (they bind-mount it), if any. */
+export type ProxySite = { file: string; proxies: readonly ServiceRef[] };
+
+/**
+A proxy's own stack: the compose projects of the services that mount its config, else the compose files of the
+deepest folder at or above it; their Navidrome instances, then instances of no compose file whose file sits in the
+proxy file's folder, above it or below it.
+*/
+export type ProxyStack = { composeFiles: readonly ComposeFile[]; instances: readonly NavidromeInstance[] };
+
+/** An upstream as the proxy names it (host lower-cased, without brackets); `port` undefined when not written. */
+export type UpstreamAddress = { host: string; port: number | undefined };
+
+export type UpstreamLink = {
+	/** The compose service the host names, Navidrome or not. */
+	service: ServiceRef | undefined;
+	instance: NavidromeInstance | undefined;
+	/** The instance was picked because it is the only one that fits (or the assumed one), not because the address names it. */
+	guessed: boolean;
 };
 
 /** A compose service and its file (`deployment.ts` `ServiceRef`, restated so that deployment.ts can import this module). */
@@ -134,6 +166,20 @@ export function buildLinks(services: readonly ServiceRef[], composeFiles: readon
 		else standalone.push(instance);
 		push(perPort, instance.port, instance);
 	}
+	// Compose projects: files that an override or `include:` ties to a base (`formats/compose` `overrideOf`, `includedBy`).
+	const byPath = new Map(composeFiles.map((compose) => [compose.path, compose]));
+	const projectRoot = (compose: ComposeFile): string => {
+		let current = compose;
+		for (let depth = 0; depth < 16; depth++) {
+			const up = current.overrideOf ?? current.includedBy;
+			const next = up === undefined ? undefined : byPath.get(up);
+			if (!next || next === current) break;
+			current = next;
+		}
+		return current.path;
+	};
+	const projects = new Map<string, ComposeFile[]>();
+	for (const compose of composeFiles) push(projects, projectRoot(compose), compose);
 	const inOrder = (refs: Iterable<ServiceRef>): ServiceRef[] => [...new Set(refs)].sort((a, b) => order.get(a)! - order.get(b)!);
 	const trusts = new Map<NavidromeInstance, Map<string, PeerTrust>>();
 	// Routes are added after the indexes are built (by the proxy adapters), so that index is built on first use.
@@ -170,6 +216,7 @@ export function buildLinks(services: readonly ServiceRef[], composeFiles: readon
 		instancesOnPort: (port) => perPort.get(port) ?? [],
 		standalone,
 		assumed: navidromes.find((instance) => instance.assumed),
+		project: (compose) => projects.get(projectRoot(compose)) ?? [compose],
 		servicesIn: (folder) => byFolder.get(trimSlashes(folder)) ?? [],
 		nearestComposeFiles(path) {
 			for (let folder = dirname(path); ; folder = dirname(folder)) {
@@ -201,8 +248,96 @@ export function buildLinks(services: readonly ServiceRef[], composeFiles: readon
 			if (!trust) known.set(key, (trust = peerTrust(instance, proxies)));
 			return trust;
 		},
+		stackOf(site) {
+			let composes = [...new Set(site.proxies.map((ref) => ref.compose))];
+			if (composes.length === 0) composes = [...links.nearestComposeFiles(site.file)];
+			const folder = dirname(site.file);
+			const near = standalone.filter((instance) => {
+				const file = instanceFile(instance);
+				if (file === undefined) return false;
+				const home = dirname(file);
+				return isWithin(folder, home) || isWithin(home, folder);
+			});
+			return { composeFiles: composes, instances: [...composes.flatMap((compose) => links.instancesIn(compose)), ...near] };
+		},
+		upstream(address, site) {
+			const none: UpstreamLink = { service: undefined, instance: undefined, guessed: false };
+			const assumed = links.assumed;
+			if (assumed) return looksLikeNavidrome(address) ? { ...none, instance: assumed, guessed: true } : none;
+			const stack = links.stackOf(site);
+			const { host, port } = address;
+			if (isLoopback(host)) {
+				// Inside a container, loopback is the container itself: only host networking reaches the host's Navidrome.
+				if (site.proxies.length > 0 && site.proxies.every((ref) => ref.service.networkMode?.value !== 'host')) return none;
+				const pool = stack.instances.length > 0 ? stack.instances : navidromes;
+				const listening = port === undefined ? [] : pool.filter((instance) => listensOnHost(instance, port));
+				return listening.length === 1 ? { ...none, instance: listening[0] } : none;
+			}
+			const answering = (within: ComposeFile | undefined): ServiceRef[] => [...named.get(host, within), ...hostnamed.get(host, within), ...aliased.get(host, within), ...addressed.get(host, within)];
+			const linked = (ref: ServiceRef, guessed = false): UpstreamLink => {
+				const instance = instances.get(ref.service);
+				return { service: ref, instance: instance && (port === undefined || instance.port === port) ? instance : undefined, guessed };
+			};
+			for (const compose of stack.composeFiles) {
+				const ref = answering(compose)[0];
+				if (ref) return linked(ref);
+			}
+			const fits = (instance: NavidromeInstance): boolean => port === instance.port || host.includes('navidrome');
+			// Never a sibling stack's Navidrome when the stack has its own: the only one of the stack, or none.
+			if (stack.instances.length > 0) {
+				const only = stack.instances.length === 1 ? stack.instances[0]! : undefined;
+				return only && fits(only) ? { ...none, instance: only, guessed: true } : none;
+			}
+			const refs = inOrder(answering(undefined));
+			const running = [...new Set(refs.map((ref) => instances.get(ref.service)).filter((instance): instance is NavidromeInstance => Boolean(instance)))];
+			// Outside the stack only when one Navidrome answers: several stacks' services named alike are no evidence.
+			if (running.length > 1) return none;
+			if (running.length === 1) return linked(refs.find((ref) => instances.get(ref.service) === running[0])!);
+			if (refs.length > 0) return linked(refs[0]!);
+			// No service by that name anywhere: the one Navidrome in view, when the address looks like it.
+			const only = navidromes.length === 1 ? navidromes[0]! : undefined;
+			return only && fits(only) ? { ...none, instance: only, guessed: true } : none;
+		},
 	};
 	return links;
+}
+
+/** An upstream that names Navidrome or its default port (4533). */
+export function looksLikeNavidrome(address: UpstreamAddress): boolean {
+	return address.host.includes('navidrome') || address.port === 4533;
+}
+
+const loopbackNames = new Set(['localhost', '::1', '0.0.0.0', '::', 'host.docker.internal']);
+
+function isLoopback(host: string): boolean {
+	return loopbackNames.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Navidrome answers on the host at `port`: a native instance, host networking, or a published port. */
+function listensOnHost(instance: NavidromeInstance, port: number): boolean {
+	if (!instance.service || instance.hostNetwork) return instance.port === port;
+	return instance.publishedPorts.some((mapping) => publishedCovers(mapping.published, port));
+}
+
+function publishedCovers(published: string | undefined, port: number): boolean {
+	if (!published) return false;
+	const [low = '', high = low] = published.split('-');
+	const from = Number.parseInt(low, 10);
+	const to = Number.parseInt(high, 10);
+	return Number.isFinite(from) && port >= from && port <= (Number.isFinite(to) ? to : from);
+}
+
+/** The file an instance of no compose service comes from (navidrome.toml, `.env`, unit: its id), else where its settings are written. */
+function instanceFile(instance: NavidromeInstance): string | undefined {
+	if (instance.compose) return instance.compose.path;
+	if (instance.tomlFile) return instance.tomlFile;
+	if (instance.id.startsWith('/')) return instance.id;
+	for (const site of instance.sites.values()) return site.location.file;
+	return undefined;
+}
+
+function isWithin(path: string, dir: string): boolean {
+	return dir === '/' || path === dir || path.startsWith(`${dir}/`);
 }
 
 function trimSlashes(path: string): string {

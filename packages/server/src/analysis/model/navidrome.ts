@@ -1,5 +1,6 @@
 /**
-Finds Navidrome instances (compose services running the Navidrome image, or a standalone navidrome.toml) and resolves
+Finds Navidrome instances (compose services running the Navidrome image, a standalone navidrome.toml, and the native
+ones of `native.ts`: a standalone `.env`, a systemd unit, a shell script) and resolves
 their effective settings through the core, keeping a site for every input so findings point at the written text.
 */
 import { isTemplated } from '../formats/template.js';
@@ -10,6 +11,7 @@ import type { ComposeFile, ComposeService, KeyValueEntry } from '../formats/comp
 import type { DotenvEntry, DotenvFile } from '../formats/dotenv/parse.js';
 import { hiddenText, isSecretName, secretFragments, type SecretMark } from '../secrets.js';
 import type { AnalysisOptions, NavidromeInstance } from './deployment.js';
+import { findNativeSources, type NativeFiles, type NativeSource } from './native.js';
 import { interpolatedSite, verbatimSite, type ValueSite } from './value-site.js';
 
 export type TomlSource = { path: string; text: string };
@@ -21,6 +23,10 @@ export type NavidromeInputs = {
 	tomlFiles: TomlSource[];
 	readToml: (path: string) => TomlSource | undefined;
 	options: AnalysisOptions;
+	/** Standalone `.env` files, systemd units and shell scripts in view (`native.ts`). */
+	nativeFiles?: NativeFiles;
+	/** Whether the read boundary refused a path (`ParseContext.readProblem`). */
+	refused?: (path: string) => boolean;
 };
 
 export function isNavidromeService(service: ComposeService): boolean {
@@ -45,6 +51,7 @@ export function findNavidromes(inputs: NavidromeInputs): NavidromeInstance[] {
 			instances.push(buildInstance(compose, service, toml, inputs));
 		}
 	}
+	if (inputs.nativeFiles) instances.push(...nativeNavidromes(inputs, tomlAt, linkedToml));
 	for (const toml of inputs.tomlFiles) {
 		if (!linkedToml.has(toml.path)) instances.push(buildInstance(undefined, undefined, toml, inputs));
 	}
@@ -62,6 +69,33 @@ peer trusted (the proxy among them), so that every route rule judges the proxy a
 export function assumedNavidrome(options: AnalysisOptions): NavidromeInstance {
 	const instance = buildInstance(undefined, undefined, undefined, { composeFiles: [], dotenv: () => undefined, tomlFiles: [], readToml: () => undefined, options }, { ND_EXTAUTH_TRUSTEDSOURCES: '0.0.0.0/0,::/0' });
 	return { ...instance, id: 'navidrome (assumed)', assumed: assumedNavidromeText };
+}
+
+/** Instances of native sources (`native.ts`); the navidrome.toml each names is theirs, not a standalone one. */
+function nativeNavidromes(inputs: NavidromeInputs, tomlAt: (path: string) => TomlSource | undefined, linkedToml: Set<string>): NavidromeInstance[] {
+	const sources = findNativeSources({ composeFiles: inputs.composeFiles, dotenv: inputs.dotenv, tomlAt, refused: inputs.refused, files: inputs.nativeFiles! });
+	return sources.map((source) => {
+		if (source.toml) linkedToml.add(source.toml.path);
+		return nativeInstance(source, inputs);
+	});
+}
+
+/**
+A native instance: its id is the file that stands for it. A TrustedSources value the shell or systemd computes (`$PROXY`,
+`%i`) is opaque, like a template: no rule judges its entries and the proxy is taken to be trusted. So is one that may
+come from a file not in view (an `EnvironmentFile=` outside the checked folders) when nothing in view sets it:
+external auth is then assumed on with the proxy trusted, as for a lone proxy config, never taken to be off.
+*/
+function nativeInstance(source: NativeSource, inputs: NavidromeInputs): NavidromeInstance {
+	let instance = buildInstance(undefined, undefined, source.toml, inputs, {}, source.env);
+	const trusted = instance.intended.settings.trustedSources.source;
+	let opaque = trusted.kind === 'env' && source.env.get(trusted.name)?.opaque === true;
+	if (trusted.kind === 'default' && source.unread.length > 0) {
+		instance = buildInstance(undefined, undefined, source.toml, inputs, { ND_EXTAUTH_TRUSTEDSOURCES: '0.0.0.0/0,::/0' }, source.env);
+		opaque = true;
+	}
+	const origin = { ...source.origin, ...(source.unread.length > 0 ? { unread: source.unread } : {}) };
+	return { ...instance, id: source.origin.file, origin, ...(opaque ? { trustTemplated: true } : {}) };
 }
 
 /** A navidrome.toml reaches the container through a bind mount of the file or of its folder. */
@@ -84,9 +118,17 @@ function findLinkedToml(service: ComposeService, tomlAt: (path: string) => TomlS
 	return undefined;
 }
 
-function buildInstance(compose: ComposeFile | undefined, service: ComposeService | undefined, toml: TomlSource | undefined, inputs: NavidromeInputs, assumedEnv: Record<string, string> = {}): NavidromeInstance {
+function buildInstance(
+	compose: ComposeFile | undefined,
+	service: ComposeService | undefined,
+	toml: TomlSource | undefined,
+	inputs: NavidromeInputs,
+	assumedEnv: Record<string, string> = {},
+	nativeEnv?: ReadonlyMap<string, { value: string; site: ValueSite }>,
+): NavidromeInstance {
 	const env = new Map<string, { value: string; site: ValueSite }>();
 	if (compose && service) collectEnvironment(compose, service, inputs, env);
+	for (const [name, { value, site }] of nativeEnv ?? []) env.set(name, { value, site });
 	const tagVersion = parseVersion(service?.image?.tag);
 	const optionVersion = parseVersion(inputs.options.navidromeVersion);
 	const version = tagVersion ?? optionVersion;
@@ -100,7 +142,7 @@ function buildInstance(compose: ComposeFile | undefined, service: ComposeService
 	for (const [name, { site }] of env) sites.set(name, site);
 	const port = Number.parseInt(String(settings.settings.port.value), 10) || 4533;
 	const publishedPorts = service ? service.ports.filter((p) => portCovers(p.target, port)) : [];
-	const imageLocation = compose && service?.image ? imageTagLocation(compose.path, service) : undefined;
+	const imageLocation = compose && service?.image ? imageTagLocation(service.image.file ?? compose.path, service) : undefined;
 	return {
 		id: service?.name ?? toml?.path ?? 'navidrome',
 		service,
@@ -165,7 +207,7 @@ function collectEnvironment(compose: ComposeFile, service: ComposeService, input
 	};
 	for (const entry of service.environment) {
 		if (entry.value === undefined) continue;
-		env.set(entry.key, { value: entry.value, site: siteOfEntry(compose.path, entry, variableSite, variableSecret) });
+		env.set(entry.key, { value: entry.value, site: siteOfEntry(entry.file ?? compose.path, entry, variableSite, variableSecret) });
 	}
 }
 

@@ -4,7 +4,9 @@ nginx, Traefik) lives in its own folder and registers one adapter here.
 */
 import type { ParseContext } from '../formats/handler.js';
 import type { Deployment } from '../model/deployment.js';
+import { apacheAdapter } from './apache/index.js';
 import { caddyAdapter } from './caddy/index.js';
+import { haproxyAdapter } from './haproxy/index.js';
 import { nginxAdapter } from './nginx/index.js';
 import { traefikAdapter } from './traefik/adapter.js';
 
@@ -12,7 +14,9 @@ export type ProxyAdapter = (deployment: Deployment, context: ParseContext) => vo
 
 export const proxyAdapters: readonly ProxyAdapter[] = [
 	// one adapter per line
+	apacheAdapter,
 	caddyAdapter,
+	haproxyAdapter,
 	nginxAdapter,
 	traefikAdapter,
 ];

@@ -9,6 +9,7 @@ import {
 	type DidSaveTextDocumentParams,
 	type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
+import { maySniff } from '../../analysis/detect.js';
 import { detectFileKind } from '../../analysis/files.js';
 import { uriToPath } from '../../host/uri.js';
 import type { Context } from '../context.js';
@@ -24,7 +25,8 @@ export function didOpen(context: Context, params: DidOpenTextDocumentParams): vo
 	if (!path) return;
 	state.uriByPath.set(path, item.uri);
 	state.workspace.setOpen(path, item.text);
-	state.ensureFolder(path);
+	// A document of a shared language id (`yaml`, `properties`…) whose text says nothing gets no folder of its own.
+	if (state.openKind(path)) state.ensureFolder(path);
 	changed(context, path, item.uri, 0);
 }
 
@@ -41,6 +43,7 @@ export function didChange(context: Context, params: DidChangeTextDocumentParams)
 	const path = uriToPath(uri);
 	if (!path) return;
 	state.workspace.setOpen(path, updated.getText());
+	if (state.openKind(path)) state.ensureFolder(path);
 	changed(context, path, uri, context.debounceMs);
 }
 
@@ -75,7 +78,7 @@ export function didChangeWatchedFiles(context: Context, params: DidChangeWatched
 				if (change.type === FileChangeType.Created) folder.files.add(path);
 				else folder.files.delete(path);
 			}
-		}
+		} else if (!detectFileKind(path) && maySniff(path)) rediscover(context, path, change.type === FileChangeType.Deleted);
 		state.markDirty(path);
 		any = true;
 	}
@@ -98,6 +101,21 @@ export function didChangeWorkspaceFolders(context: Context, event: WorkspaceFold
 		state.folders.set(root, folder);
 	}
 	context.scheduler.schedule(0);
+}
+
+/** A file whose name does not tell its kind was created, changed or deleted: what its content says now, in every folder holding it. */
+function rediscover({ state }: Context, path: string, deleted: boolean): void {
+	const detection = deleted ? undefined : state.workspace.sniff(path);
+	for (const folder of state.folders.values()) {
+		if (!covers(folder, path) || !folder.files) continue;
+		folder.files.delete(path);
+		folder.kinds.delete(path);
+		folder.skipped = folder.skipped.filter((file) => file.path !== path);
+		if (detection?.kind) {
+			folder.files.add(path);
+			folder.kinds.set(path, detection.kind);
+		} else if (detection) folder.skipped.push({ path, ...detection.skipped });
+	}
 }
 
 /** A file changed: its folders re-analyse after `delay`; an edited document's diagnostics are sent even when unchanged. */

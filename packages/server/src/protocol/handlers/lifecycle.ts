@@ -2,29 +2,32 @@
 import { CodeActionKind, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { uriToPath } from '../../host/uri.js';
 import { fixAllKind, serverCommands } from '../../shared/commands.js';
-import { settingsSection } from '../../shared/settings.js';
+import { clientFlags, settingsSection } from '../../shared/settings.js';
 import { readCommandResultsFlag } from '../command-results.js';
 import type { Context } from '../context.js';
 import { hasSection, readSettings } from '../settings.js';
 import { newFolder } from '../state.js';
 import { fetchSettings, readYamlSyntaxFlag } from './configuration.js';
+import { isObject } from './request.js';
 
 declare const PACKAGE_VERSION: string;
 
-/** Files the engine reads (mirrors `detectFileKind`; events are filtered through it again). */
+/**
+Files the engine reads: by name (mirrors `detectFileKind`, template suffixes included), and the names discovery tells
+by content (analysis/detect.ts `maySniff`). A created or deleted file is checked against both again.
+*/
 export const watchedGlobs = [
-	'**/{docker-compose,compose}*.{yml,yaml}',
 	'**/.env',
 	'**/.env.*',
 	'**/*.env',
-	'**/navidrome*.toml',
-	'**/[Cc]addyfile*',
-	'**/*.caddyfile',
-	'**/*.conf',
+	// Caddyfile*, *.caddyfile, *.caddy, and extensionless Caddy- or Navidrome-like names sniffed by content.
+	'**/*[Cc]addy*',
+	'**/*[Nn]avidrome*',
 	'**/sites-*/*',
-	'**/traefik*.{yml,yaml,toml}',
-	'**/dynamic/*.{yml,yaml,toml}',
-	'**/*traefik*/*.{yml,yaml,toml}',
+	// nginx, Apache httpd, HAProxy, systemd units and drop-ins, shell scripts.
+	'**/*.{conf,cfg,service,sh}',
+	// compose, Traefik, navidrome.toml by name or content; `.template`/`.tmpl` of any kind.
+	'**/*.{yml,yaml,json,toml,ini,template,tmpl}',
 ];
 
 export function initialize({ state, client }: Context, params: InitializeParams): InitializeResult {
@@ -33,6 +36,8 @@ export function initialize({ state, client }: Context, params: InitializeParams)
 	if (hasSection(params?.initializationOptions)) state.settings = readSettings(params.initializationOptions);
 	state.yamlSyntaxReportedByClient = readYamlSyntaxFlag(params?.initializationOptions) ?? false;
 	state.commandResultsShownByClient = readCommandResultsFlag(params?.initializationOptions, settingsSection) ?? false;
+	const options: unknown = params?.initializationOptions;
+	state.coverageNotifications = isObject(options) && options[clientFlags.coverageNotifications] === true;
 	client.setTrace?.(params?.trace);
 	const roots = params?.workspaceFolders?.map((folder) => folder.uri) ?? (params?.rootUri ? [params.rootUri] : []);
 	for (const uri of roots) {

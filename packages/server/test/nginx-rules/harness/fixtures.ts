@@ -20,5 +20,17 @@ export function nginxFixtures(): Array<{ name: string; folder: string }> {
 	};
 	for (const cause of readdirSync(join(rulesFixturesRoot, 'route')).sort()) add(`route/${cause}`, (name) => /^(fire|ok)-nginx-/.test(name));
 	add('nginx/underscores', () => true);
-	return found;
+	return found.flatMap(stacks);
+}
+
+/**
+A fixture of sibling stacks (`a/`, `b/`, each with its own nginx.conf, testing which Navidrome each proxy links to) runs
+as one case per stack: nginx runs one configuration at a time, and each stack's folder analysed alone must get the
+verdict its nginx really has.
+*/
+function stacks(fixture: { name: string; folder: string }): Array<{ name: string; folder: string }> {
+	const own = ['nginx.conf', 'nginx', 'conf.d', 'sites-enabled'].some((entry) => existsSync(join(fixture.folder, entry)));
+	if (own) return [fixture];
+	const inner = readdirSync(fixture.folder).sort().filter((name) => statSync(join(fixture.folder, name)).isDirectory() && existsSync(join(fixture.folder, name, 'nginx.conf')));
+	return inner.length > 0 ? inner.map((name) => ({ name: `${fixture.name}/${name}`, folder: join(fixture.folder, name) })) : [fixture];
 }

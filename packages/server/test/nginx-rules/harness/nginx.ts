@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseNginx, walkDirectives, type Directive } from '../../../src/analysis/formats/nginx/index.js';
+import { parseCompose } from '../../../src/analysis/formats/compose/parse.js';
 import type { AuthFlavour, Upstreams } from './upstreams.js';
 import { acceptsConnections } from '../../harness/net.js';
 
@@ -130,6 +131,8 @@ export function prepareConfig(fixture: string, port: number, upstreams: Upstream
 	// A deployment folder (like examples/nginx-safe) keeps its nginx configuration in nginx/.
 	const source = !existsSync(join(fixture, 'nginx.conf')) && existsSync(join(fixture, 'nginx', 'nginx.conf')) ? join(fixture, 'nginx') : fixture;
 	cpSync(source, prefix, { recursive: true });
+	// What a compose service bind-mounts under /etc/nginx/ is where nginx reads it in the container.
+	for (const mount of nginxMounts(fixture)) cpSync(mount.source, join(prefix, mount.target), { recursive: true });
 	// nginx workers drop root privileges; they must still read the prefix (htpasswd files).
 	chmodSync(prefix, 0o755);
 	const files = configFiles(prefix);
@@ -163,6 +166,14 @@ export function prepareConfig(fixture: string, port: number, upstreams: Upstream
 	texts.set(main, mainText);
 	for (const file of readdirSync(prefix)) if (statSync(join(prefix, file)).isFile()) chmodSync(join(prefix, file), 0o644);
 	return { prefix, main, files: texts, needsHeadersMore };
+}
+
+/** Bind mounts of the fixture's compose.yaml into /etc/nginx/, as paths relative to the prefix. */
+function nginxMounts(fixture: string): Array<{ source: string; target: string }> {
+	const path = join(fixture, 'compose.yaml');
+	if (!existsSync(path)) return [];
+	const compose = parseCompose(path, readFileSync(path, 'utf8'));
+	return compose.services.flatMap((service) => service.volumes).filter((volume) => volume.type === 'bind' && volume.target.startsWith('/etc/nginx/') && existsSync(volume.source)).map((volume) => ({ source: volume.source, target: volume.target.slice('/etc/nginx/'.length) }));
 }
 
 function nginxArgs(config: PreparedConfig, daemon: boolean): string[] {

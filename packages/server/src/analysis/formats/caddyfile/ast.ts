@@ -239,4 +239,14 @@ export type CaddyfileParseOptions = {
 	readFile?: (path: string) => string | undefined;
 	/** Paths matching a glob (same path form as `readFile`). */
 	listFiles?: (glob: string) => string[];
+	/** Where Caddy's container paths are on the host (its bind mounts), so imports resolve as in the container. */
+	importPaths?: ImportPaths;
+};
+
+/** A container's bind mounts as path maps (`proxies/caddy/link.ts` builds one from a compose service). */
+export type ImportPaths = {
+	/** The host path of a container path (or glob), if a mount covers it. */
+	toHost(containerPath: string): string | undefined;
+	/** The container path of a host file, if a mount puts it there. */
+	toContainer(hostPath: string): string | undefined;
 };

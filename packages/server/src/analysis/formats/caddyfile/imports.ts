@@ -3,10 +3,32 @@ Pieces of `import` handling that do not need the parser: path joining, Caddy's g
 `{args.N}` (all versions), `{args[N]}` and whole-token `{args[a:b]}` (≥ 2.7) in imported tokens (proxies.md §2.4;
 [S] `caddyconfig/caddyfile/importargs.go`, `replacer.go`).
 */
-import type { ArgSubstitution, Token } from './ast.js';
+import type { ArgSubstitution, ImportPaths, Token } from './ast.js';
 
-/** Join an import pattern to the importing file's directory, normalising `.` and `..`. */
-export function joinImportPath(importingFile: string, pattern: string): string {
+/**
+Join an import pattern to the importing file's directory, normalising `.` and `..`. With the container's mounts
+(`paths`), the pattern is resolved where Caddy runs (against the importing file's container path) and mapped back to
+the host: `import /etc/caddy/snippets/*` in a Caddyfile whose compose service mounts `./snippets:/etc/caddy/snippets`
+reads `./snippets/*`. A path no mount covers is resolved on the host as written.
+*/
+export function joinImportPath(importingFile: string, pattern: string, paths?: ImportPaths): string {
+	if (paths) {
+		try {
+			const container = pattern.startsWith('/') ? normalizePath(pattern) : mapped(paths.toContainer(importingFile), pattern);
+			const host = container === undefined ? undefined : paths.toHost(container);
+			if (typeof host === 'string' && host.startsWith('/')) return normalizePath(host);
+		} catch {
+			// A map that throws is no map.
+		}
+	}
+	return joinOnHost(importingFile, pattern);
+}
+
+function mapped(containerFile: string | undefined, pattern: string): string | undefined {
+	return typeof containerFile === 'string' && containerFile.startsWith('/') ? joinOnHost(containerFile, pattern) : undefined;
+}
+
+function joinOnHost(importingFile: string, pattern: string): string {
 	if (pattern.startsWith('/')) return normalizePath(pattern);
 	const slash = importingFile.lastIndexOf('/');
 	if (slash < 0) return normalizePath(pattern);

@@ -60,7 +60,7 @@ export function parseCaddyfile(text: string, options: CaddyfileParseOptions = {}
 
 function sanitizeOptions(options: unknown): CaddyfileParseOptions {
 	if (typeof options !== 'object' || options === null) return {};
-	const { file, env, readFile, listFiles } = options as Record<string, unknown>;
+	const { file, env, readFile, listFiles, importPaths } = options as Record<string, unknown>;
 	const safe: CaddyfileParseOptions = {};
 	if (typeof file === 'string' && file !== '') safe.file = file;
 	if (typeof env === 'object' && env !== null) {
@@ -70,6 +70,7 @@ function sanitizeOptions(options: unknown): CaddyfileParseOptions {
 	}
 	if (typeof readFile === 'function') safe.readFile = readFile as (path: string) => string | undefined;
 	if (typeof listFiles === 'function') safe.listFiles = listFiles as (glob: string) => string[];
+	if (typeof importPaths === 'object' && importPaths !== null) safe.importPaths = importPaths as CaddyfileParseOptions['importPaths'];
 	return safe;
 }
 
@@ -561,7 +562,7 @@ class Parser {
 	}
 
 	private fileImport(record: ImportRecord, pattern: Token, chain: readonly ImportSite[], token: Token): Array<{ target: string; tokens: Token[] }> | undefined {
-		const path = joinImportPath(token.file, pattern.text);
+		const path = joinImportPath(token.file, pattern.text, this.options.importPaths);
 		record.target = path;
 		const glob = hasGlobMeta(path);
 		record.kind = glob ? 'glob' : 'file';

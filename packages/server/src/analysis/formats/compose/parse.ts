@@ -9,9 +9,13 @@ import { capSyntaxErrors, maxSyntaxErrors, type SyntaxError } from '../syntax-er
 import { getValue, pairIndex, mapPairs, nodeSpan, scalarText, seqItems, type ScalarText } from '../yaml-nodes.js';
 import { interpolate, type Lookup } from '../interpolate.js';
 import { findTemplates, maskTemplates, restoreTemplatedScalars, withoutTemplateErrors } from '../template.js';
-import type { ComposeFile, ComposeNetwork, ComposeService, KeyValueEntry, PortMapping, ServiceNetwork, VolumeMount } from './types.js';
+import type { ComposeFile, ComposeInclude, ComposeNetwork, ComposeService, KeyValueEntry, PortMapping, ServiceNetwork, VolumeMount } from './types.js';
 
-export function parseCompose(path: string, text: string, variables: Lookup = () => undefined): ComposeFile {
+/**
+`dir` is the project directory relative paths resolve against: the file's own folder, except for an override file
+(paths in it are relative to the base file's folder).
+*/
+export function parseCompose(path: string, text: string, variables: Lookup = () => undefined, dir: string = dirname(path)): ComposeFile {
 	// Template markup is opaque (formats/template.ts): parsed masked, its scalars then read as written.
 	const templates = findTemplates(text);
 	const masked = maskTemplates(text, templates, 'fill');
@@ -25,7 +29,7 @@ export function parseCompose(path: string, text: string, variables: Lookup = () 
 	const duplicates = duplicateKeyErrors(document.contents, text);
 	if (duplicates.length > 0) file.errors = [...file.errors, ...duplicates].sort((a, b) => a.span.start - b.span.start);
 	file.errors = capSyntaxErrors(withoutTemplateErrors(file.errors, templates));
-	const context: Context = { text, file, variables, dir: dirname(path) };
+	const context: Context = { text, file, variables, dir };
 	for (const pair of mapPairs(getValue(document.contents, 'services'))) {
 		const service = readService(pair, context);
 		if (service) file.services.push(service);
@@ -34,6 +38,8 @@ export function parseCompose(path: string, text: string, variables: Lookup = () 
 		const network = readNetwork(pair, context);
 		if (network) file.networks.push(network);
 	}
+	const includes = readIncludes(getValue(document.contents, 'include'), context);
+	if (includes.length > 0) file.includes = includes;
 	// `{{ $value }}` is the template's variable, not Compose's.
 	file.interpolationProblems = withoutTemplateErrors(file.interpolationProblems, templates);
 	return file;
@@ -98,6 +104,8 @@ function readService(pair: Pair, context: Context): ComposeService | undefined {
 	service.labels = readKeyValues(labels, context);
 	service.networks = readServiceNetworks(value('networks'), context);
 	service.command = readCommand(value('command'), context);
+	const extended = readExtends(value('extends'), context);
+	if (extended) service.extends = extended;
 	const dependsOn = value('depends_on');
 	service.dependsOn = isMap(dependsOn) ? mapPairs(dependsOn).map((p) => String(isScalar(p.key) ? p.key.value : '')) : seqItems(dependsOn).map((item) => scalarText(item, context.text)?.value ?? '');
 	return service;
@@ -185,8 +193,8 @@ function readEnvFiles(node: unknown, service: ComposeService, context: Context):
 	const items = isSeq(node) ? node.items : node === undefined || node === null ? [] : [node];
 	for (const item of items) {
 		if (isMap(item)) {
-			const path = scalarText(getValue(item, 'path'), context.text);
-			if (!path) continue;
+			const path = interpolated(scalarText(getValue(item, 'path'), context.text), context);
+			if (!path || !path.value) continue;
 			const required = scalarText(getValue(item, 'required'), context.text)?.value !== 'false';
 			service.envFiles.push({ path: resolvePath(context.dir, path.value), span: path.span, required });
 			continue;
@@ -194,6 +202,46 @@ function readEnvFiles(node: unknown, service: ComposeService, context: Context):
 		const path = interpolated(scalarText(item, context.text), context);
 		if (path && path.value) service.envFiles.push({ path: resolvePath(context.dir, path.value), span: path.span, required: true });
 	}
+}
+
+/** `extends: web` or `extends: { service: web, file: common.yaml }`. */
+function readExtends(node: unknown, context: Context): ComposeService['extends'] {
+	const short = interpolated(scalarText(node, context.text), context);
+	if (short) return short.value ? { service: short.value, file: undefined, span: short.span } : undefined;
+	if (!isMap(node)) return undefined;
+	const service = interpolated(scalarText(getValue(node, 'service'), context.text), context);
+	if (!service?.value) return undefined;
+	const file = interpolated(scalarText(getValue(node, 'file'), context.text), context);
+	return { service: service.value, file: file?.value ? resolvePath(context.dir, file.value) : undefined, span: nodeSpan(node) ?? service.span };
+}
+
+/** `include:` in short (`- path`) and long syntax (`path` one or a list, `project_directory`, `env_file`). */
+function readIncludes(node: unknown, context: Context): ComposeInclude[] {
+	const includes: ComposeInclude[] = [];
+	const paths = (value: unknown): string[] => {
+		const items = isSeq(value) ? value.items : [value];
+		const found: string[] = [];
+		for (const item of items) {
+			const scalar = interpolated(scalarText(item, context.text), context);
+			if (scalar?.value) found.push(resolvePath(context.dir, scalar.value));
+		}
+		return found;
+	};
+	for (const item of seqItems(node)) {
+		const span = nodeSpan(item as never);
+		if (!span) continue;
+		if (!isMap(item)) {
+			const found = paths(item);
+			if (found.length > 0) includes.push({ paths: found, projectDirectory: undefined, envFiles: [], span });
+			continue;
+		}
+		const found = paths(getValue(item, 'path'));
+		if (found.length === 0) continue;
+		const directory = interpolated(scalarText(getValue(item, 'project_directory'), context.text), context);
+		const envFile = getValue(item, 'env_file');
+		includes.push({ paths: found, projectDirectory: directory?.value ? resolvePath(context.dir, directory.value) : undefined, envFiles: envFile === undefined || envFile === null ? [] : paths(envFile), span });
+	}
+	return includes;
 }
 
 function readVolume(item: unknown, context: Context): VolumeMount | undefined {

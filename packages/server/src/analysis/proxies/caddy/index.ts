@@ -8,7 +8,7 @@ import type { ParseContext } from '../../formats/handler.js';
 import { filesOfKind, type Deployment, type ParsedFile, type ProxyRoute } from '../../model/deployment.js';
 import { compileBlock, directiveOrder, type CompileContext, type HandlerRoute } from './chain.js';
 import { alignStripFix, headerUpStripFix, matcherNames, orderOptionFix, renameCopyFix, stripPublicFix, wrapInRouteFix } from './fixes.js';
-import { findCaddyService, parseUpstream, resolveUpstream, serviceEnvironment } from './link.js';
+import { findCaddyService, mountPaths, parseUpstream, resolveMountedImports, resolveUpstream, serviceEnvironment } from './link.js';
 import { lowerCaddy } from './lower.js';
 import { witnessPaths } from './paths.js';
 import { analyzeSite, type ProxyTarget } from './site.js';
@@ -28,6 +28,8 @@ export function caddyAnalysis(deployment: Deployment): CaddyAnalysis | undefined
 export function caddyAdapter(deployment: Deployment, context: ParseContext): void {
 	const files = filesOfKind<CaddyfileParseResult>(deployment, 'caddyfile').filter((file) => file.data?.ast);
 	if (files.length === 0) return;
+	// Imports resolve as in the container, through its mounts (`import /etc/caddy/snippets/*`).
+	for (const file of files) resolveMountedImports(file, deployment, context);
 	// A file another Caddyfile imports is analysed as part of it, not on its own.
 	const imported = new Set(files.flatMap((file) => file.data.ast.imports.flatMap((record) => record.files)));
 	const analysis: CaddyAnalysis = { files: [] };
@@ -64,6 +66,7 @@ function analyzeFile(file: ParsedFile<CaddyfileParseResult>, deployment: Deploym
 		parse = parseCaddyfile(file.text, {
 			file: file.path,
 			env,
+			importPaths: mountPaths(service),
 			readFile: (path) => context.readText(path),
 			listFiles: (glob) => {
 				try {
@@ -94,7 +97,7 @@ function analyzeFile(file: ParsedFile<CaddyfileParseResult>, deployment: Deploym
 			if (route.handler.kind !== 'proxy') return;
 			for (const token of route.handler.upstreams) {
 				const address = parseUpstream(token.text, env);
-				const instance = address ? resolveUpstream(address, deployment, service) : undefined;
+				const instance = address ? resolveUpstream(address, deployment, service, file.path) : undefined;
 				if (instance) {
 					targets.set(route.id, { instance, token, upstream: token.text });
 					return;

@@ -1,12 +1,15 @@
 /**
 Links a Caddyfile to the compose service that runs it (a bind mount of the file or of its folder) and resolves
-`reverse_proxy` upstreams to Navidrome instances: by compose service or container name, else (no compose link) by
-name or port when exactly one instance fits. Every lookup goes through the deployment's indexes (`model/links.ts`).
+`reverse_proxy` upstreams to Navidrome instances through the deployment's one linking rule (`model/links.ts`
+`upstream`: the Caddyfile's own stack first, never a sibling stack's Navidrome when its own has one).
 */
-import type { ComposeFile } from '../../formats/compose/types.js';
+import { joinImportPath } from '../../formats/caddyfile/imports.js';
+import { parseCaddyfile, type CaddyfileParseResult, type ImportPaths } from '../../formats/caddyfile/index.js';
+import type { SyntaxError } from '../../formats/syntax-error.js';
 import { parseDotenv } from '../../formats/dotenv/parse.js';
 import type { ParseContext } from '../../formats/handler.js';
-import type { Deployment, NavidromeInstance, ServiceRef } from '../../model/deployment.js';
+import type { Deployment, NavidromeInstance, ParsedFile, ServiceRef } from '../../model/deployment.js';
+import type { UpstreamAddress } from '../../model/links.js';
 import { looksLikeCaddyService } from './version.js';
 
 /** The service mounting `file` (directly or through its folder); a Caddy-looking one wins. */
@@ -18,6 +21,57 @@ export function findCaddyService(deployment: Deployment, file: string): ServiceR
 	// No mount: a single Caddy service in a compose file next to (or above) the Caddyfile.
 	const nearby = deployment.links.servicesAbove(file).filter(({ service }) => looksLikeCaddyService(service));
 	return nearby.length === 1 ? nearby[0] : undefined;
+}
+
+/**
+The Caddy container's bind mounts as path maps for `import` (`formats/caddyfile` `ImportPaths`): the most specific
+mount wins, as in the container. `undefined` without a service or bind mounts.
+*/
+export function mountPaths(service: ServiceRef | undefined): ImportPaths | undefined {
+	const binds = (service?.service.volumes ?? []).filter((volume) => volume.type === 'bind' && volume.source.startsWith('/') && volume.target.startsWith('/')).map((volume) => ({ source: trimSlashes(volume.source), target: trimSlashes(volume.target) }));
+	if (binds.length === 0) return undefined;
+	const through = (path: string, from: 'source' | 'target', to: 'source' | 'target'): string | undefined => {
+		let best: { length: number; path: string } | undefined;
+		for (const bind of binds) {
+			const prefix = bind[from];
+			const rest = path === prefix ? '' : path.startsWith(prefix === '/' ? '/' : `${prefix}/`) ? path.slice(prefix === '/' ? 1 : prefix.length + 1) : undefined;
+			if (rest === undefined || (best && best.length >= prefix.length)) continue;
+			best = { length: prefix.length, path: rest === '' ? bind[to] : `${bind[to] === '/' ? '' : bind[to]}/${rest}` };
+		}
+		return best?.path;
+	};
+	return { toHost: (path) => through(path, 'target', 'source'), toContainer: (path) => through(path, 'source', 'target') };
+}
+
+function trimSlashes(path: string): string {
+	const trimmed = path.replace(/\/+$/, '');
+	return trimmed === '' ? '/' : trimmed;
+}
+
+/**
+Re-reads a Caddyfile whose imports resolve elsewhere through its container's mounts (`import /etc/caddy/snippets/*`),
+so that its tree and its errors are the container's: an import the mounts resolve is no "file not found".
+*/
+export function resolveMountedImports(file: ParsedFile<CaddyfileParseResult>, deployment: Deployment, context: ParseContext): void {
+	const paths = mountPaths(findCaddyService(deployment, file.path));
+	if (!paths) return;
+	const moved = file.data.ast.imports.some((record) => record.kind !== 'snippet' && record.pattern && joinImportPath(record.pattern.file, record.pattern.text, paths) !== record.target);
+	// A snippet import that was taken for a missing file: the snippet may come from a mounted file.
+	if (!moved) return;
+	const parse = parseCaddyfile(file.text, { file: file.path, readFile: (path) => context.readText(path), listFiles: (glob) => safeList(context, glob), importPaths: paths });
+	const resolved = parse.ast.imports.filter((record) => record.status === 'resolved' && record.pattern).map((record) => record.pattern!);
+	const at = (error: SyntaxError, token: { file: string; span: { start: number; end: number } }): boolean => (error.file ?? file.path) === token.file && error.span.start === token.span.start && error.span.end === token.span.end;
+	file.errors = file.errors.filter((error) => !resolved.some((token) => at(error, token)));
+	file.data = parse;
+}
+
+function safeList(context: ParseContext, glob: string): string[] {
+	try {
+		const listed: unknown = context.workspace.listFiles(glob);
+		return Array.isArray(listed) ? listed.filter((path): path is string => typeof path === 'string') : [];
+	} catch {
+		return [];
+	}
 }
 
 /** Environment of the Caddy container: `env_file` entries, then `environment` (which wins). */
@@ -36,7 +90,7 @@ export function serviceEnvironment(service: ServiceRef | undefined, deployment: 
 	return env;
 }
 
-export type UpstreamAddress = { host: string; port: number | undefined };
+export type { UpstreamAddress };
 
 /** `navidrome:4533`, `http://navidrome:4533`, `[::1]:4533`, `h2c://x`, `{env.X}` (runtime env). */
 export function parseUpstream(text: string, env: Record<string, string> | undefined): UpstreamAddress | undefined {
@@ -72,42 +126,7 @@ export function parseUpstream(text: string, env: Record<string, string> | undefi
 	return { host: host.toLowerCase(), port };
 }
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::', 'host.docker.internal']);
-
-/** The Navidrome instance an upstream reaches, if the model can tell. */
-export function resolveUpstream(address: UpstreamAddress, deployment: Deployment, caddyService: ServiceRef | undefined): NavidromeInstance | undefined {
-	const links = deployment.links;
-	// The assumed Navidrome (none in view) is behind any upstream that looks like one: `navidrome…` or port 4533.
-	if (links.assumed) return looksLikeNavidrome(address) ? links.assumed : undefined;
-	// By compose service or container name: the Caddy service's own project first, else the only one anywhere.
-	const named = (within: ComposeFile | undefined, limit: number): NavidromeInstance[] => {
-		const found: NavidromeInstance[] = [];
-		for (const ref of links.named(address.host, within)) {
-			const instance = links.instanceOf(ref.service);
-			if (instance && !found.includes(instance)) found.push(instance);
-			if (found.length >= limit) break;
-		}
-		return found;
-	};
-	if (caddyService) {
-		const sameProject = named(caddyService.compose, 1);
-		if (sameProject.length > 0) return sameProject[0];
-	}
-	const anywhere = named(undefined, 2);
-	if (anywhere.length === 1) return anywhere[0];
-	if (anywhere.length > 1) return undefined;
-	if (loopbackHosts.has(address.host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(address.host)) {
-		const byPort = address.port === undefined ? [] : links.instancesOnPort(address.port);
-		return byPort.length === 1 ? byPort[0] : undefined;
-	}
-	if (address.host.includes('navidrome')) {
-		const candidates = address.port === undefined ? deployment.navidromes : links.instancesOnPort(address.port);
-		return candidates.length === 1 ? candidates[0] : undefined;
-	}
-	return undefined;
-}
-
-/** An upstream that names Navidrome or its default port (4533). */
-export function looksLikeNavidrome(address: UpstreamAddress): boolean {
-	return address.host.includes('navidrome') || address.port === 4533;
+/** The Navidrome instance an upstream reaches, if the model can tell (`model/links.ts` `upstream`: the Caddyfile's own stack first). */
+export function resolveUpstream(address: UpstreamAddress, deployment: Deployment, caddyService: ServiceRef | undefined, file: string): NavidromeInstance | undefined {
+	return deployment.links.upstream(address, { file, proxies: caddyService ? [caddyService] : [] }).instance;
 }

@@ -365,7 +365,7 @@ function lossCandidates(route: CaddyRoute): Candidate[] {
 	if (lost || route.fate === 'authenticated' || route.fate === 'placeholder') return [];
 	if (route.value.kind === 'client' && route.value.via) return [];
 	const step = route.authSteps.find((candidate) => candidate.kind === 'forward_auth');
-	if (!step) return [];
+	if (!step) return basicLoss(route);
 	const userLike = step.copies.filter((copy) => /user|login/i.test(copy.from));
 	const anchor = userLike.length === 1 ? userLike[0]!.token : undefined;
 	const location = anchor ? tokenLocation(anchor) : step.copyDirectives[0] ? directiveHead(step.copyDirectives[0]) : directiveHead(step.directive);
@@ -382,6 +382,30 @@ function lossCandidates(route: CaddyRoute): Candidate[] {
 				fix: anchor ? `Copy it as ${anchor.text.split('>')[0]}>${header}, or set ND_EXTAUTH_USERHEADER to the copied name.` : userLike.length > 0 ? `Copy the user header as …>${header}, or set ND_EXTAUTH_USERHEADER to the copied name.` : `Add copy_headers <user header>>${header}.`,
 				related: [proxyRelated(route)],
 				fixes: route.fixes.renameCopy ? [route.fixes.renameCopy] : [],
+			}),
+		},
+	];
+}
+
+/**
+basic_auth alone runs and nothing sets the header from the signed-in user (stripped, emptied or never set): the user
+never arrives (found by the differential test of issue 16 against Caddy 2.6.2). A client's copy passing through is
+the `auth-no-user` forgery instead.
+*/
+function basicLoss(route: CaddyRoute): Candidate[] {
+	const basic = route.authSteps.find((candidate) => candidate.kind === 'basic_auth');
+	if (!basic || route.value.kind === 'client' || route.value.kind === 'literal') return [];
+	const header = route.userHeader;
+	return [
+		{
+			outcome: 'loss',
+			cause: 'never-mapped',
+			source: 'basic-no-user',
+			location: directiveHead(basic.directive),
+			build: (routes) => ({
+				what: `The auth step ${directiveText(basic.directive)} runs on ${joinRequests(routes)}, but nothing sets ${header} from the signed-in user`,
+				fix: `Set it after the strip: request_header ${header} {http.auth.user.id} (or header_up in reverse_proxy).`,
+				related: [proxyRelated(route)],
 			}),
 		},
 	];

@@ -173,7 +173,9 @@ function classifyValue(value: string, level: Level, http: Level, context: Header
 			// Each entry is `<source pattern> <result>;`: a result built from a client variable copies the client's value.
 			const results = (map.block ?? []).flatMap((entry) => entry.args.map((arg) => arg.value));
 			const mapped = results.flatMap(variablesOf).find(isClientVariable);
-			sources.push(mapped ? { kind: 'client', variable: mapped } : { kind: 'other' });
+			// A result of $remote_user copies the client's Basic user (found by the differential test of issue 16).
+			if (mapped) sources.push({ kind: 'client', variable: mapped });
+			else sources.push(results.flatMap(variablesOf).includes('remote_user') ? { kind: 'remote-user' } : { kind: 'other' });
 			continue;
 		}
 		sources.push(context.capturedAnywhere(name) ? { kind: 'uncaptured', variable: name } : { kind: 'other' });

@@ -91,7 +91,8 @@ export function witnessesOf(facts: Pick<NginxRouteFacts, 'level' | 'server' | 't
 	const base = facts.target.instance.intended.settings.baseUrl.value.replace(/\/+$/, '');
 	const candidates = new Set([...typicalPaths, ...secondaryPaths].map((path) => `${base}${path}`));
 	if (!regex) {
-		candidates.add(value);
+		// A prefix that does not start with `/` matches no request path (nginx compares it with the URI as written).
+		if (value.startsWith('/')) candidates.add(value);
 		if (uri !== '' && modifier !== '=' && value.endsWith('/')) {
 			for (const path of typicalPaths) {
 				candidates.add(`${value}${path.slice(1)}`);
@@ -110,7 +111,7 @@ export function witnessesOf(facts: Pick<NginxRouteFacts, 'level' | 'server' | 't
 		if (chosen.get(path) !== level) continue;
 		// A static URI replaces the matched prefix (an exact location's whole path).
 		const sent = uri === '' ? path : `${uri}${modifier === '=' ? '' : path.slice(value.length)}`;
-		if (!witnesses.includes(sent)) witnesses.push(sent);
+		if (sent.startsWith('/') && !witnesses.includes(sent)) witnesses.push(sent);
 		if (witnesses.length >= maxWitnesses) break;
 	}
 	return witnesses;

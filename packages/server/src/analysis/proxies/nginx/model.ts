@@ -13,7 +13,7 @@ import { identifyAuthService, type AuthService } from '../../model/auth-services
 import { analyseUserHeader } from './header.js';
 import { buildLevels, descendants, httpOf, own, serverOf, type Level } from './levels.js';
 import { lowerRoute, type NginxRouteFacts } from './lower.js';
-import { containerIncludePaths, parseProxyUrl, resolveProxyPass, substituteVariables, targetScope, type TargetScope } from './targets.js';
+import { containerIncludePaths, dropResolvedIncludeError, parseProxyUrl, resolveProxyPass, substituteVariables, targetScope, type TargetScope } from './targets.js';
 
 /** One location that proxies to a Navidrome instance, and its neutral route. */
 export type NginxRoute = NginxRouteFacts & { route: ProxyRoute };
@@ -86,6 +86,7 @@ export function buildNginxModel(deployment: Deployment, context: ParseContext): 
 			const mapped = mapContainerInclude(directive, file.path, deployment, context, files.map((f) => f.path)).filter((path) => path !== file.path);
 			if (mapped.length === 0) continue;
 			virtual.set(directive, mapped);
+			dropResolvedIncludeError(file, directive);
 			for (const path of mapped) included.add(path);
 		}
 	}
@@ -216,12 +217,13 @@ function safeList(context: ParseContext, glob: string): string[] {
 }
 
 /**
-Workspace files an unresolved absolute `include` names inside the container: through a bind mount of the service that
-mounts the including file, else `/etc/nginx/…` read as the including file's own directory (the official image's layout).
+Workspace files an unresolved `include` names inside the container (a relative one against nginx's prefix): through a
+bind mount of the service that mounts the including file, else `/etc/nginx/…` read as the including file's own
+directory (the official image's layout).
 */
 function mapContainerInclude(include: Directive, file: string, deployment: Deployment, context: ParseContext, nginxFiles: string[]): string[] {
 	const path = include.args[0]?.value ?? '';
-	if (!path.startsWith('/')) return [];
+	if (path === '') return [];
 	const hostPaths = containerIncludePaths(path, file, deployment);
 	if (hostPaths.length === 0 && path.startsWith('/etc/nginx/')) hostPaths.push(resolvePath(dirname(file), path.slice('/etc/nginx/'.length)));
 	const found = new Set<string>();

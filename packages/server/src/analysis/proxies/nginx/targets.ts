@@ -1,15 +1,14 @@
 /**
-Where a `proxy_pass` goes: through `set` variables and `upstream` blocks to a compose service (by service name,
-`container_name`, `hostname` or network alias, and port; looked up in the deployment's indexes, `model/links.ts`) or,
-on loopback, to a Navidrome listening on the host. When
-the address names nothing known and the deployment has exactly one Navidrome on that port, the target is marked
-`assumed` so that findings can say so instead of silently guessing.
+Where a `proxy_pass` goes: through `set` variables and `upstream` blocks to a compose service or a Navidrome, by the
+deployment's one linking rule (`model/links.ts` `upstream`: the file's own stack first). When the address names
+nothing known and the stack has exactly one Navidrome that fits, the target is marked `assumed` so that findings can
+say so instead of silently guessing.
 */
 import type { Directive } from '../../formats/nginx/index.js';
 import type { ComposeFile, ComposeService } from '../../formats/compose/types.js';
-import { dirname } from '../../files.js';
-import type { Deployment, NavidromeInstance, ServiceRef } from '../../model/deployment.js';
-import type { Links } from '../../model/links.js';
+import { resolvePath } from '../../files.js';
+import type { Deployment, NavidromeInstance, ParsedFile, ServiceRef } from '../../model/deployment.js';
+import type { Links, ProxySite } from '../../model/links.js';
 import { chain, httpOf, own, type Level } from './levels.js';
 
 export type ProxyTarget = {
@@ -34,39 +33,40 @@ export type TargetScope = {
 	nginxService: ComposeService | undefined;
 	/** The deployment's indexes (`model/links.ts`). */
 	links: Links;
+	/** The file and the services mounting it, for `links.upstream`. */
+	site: ProxySite;
 };
 
-/**
-The scope of an nginx file: the compose projects of the services that bind-mount it, else the compose files of the
-deepest folder above it, else every compose file; their Navidrome instances, and standalone ones near the file.
-*/
+/** The scope of an nginx file: its own stack (`model/links.ts` `stackOf`: the projects of the services that mount it, else the nearest compose files; instances near it). */
 export function targetScope(file: string, deployment: Deployment): TargetScope {
 	const links = deployment.links;
 	const owners = links.mounting(file);
-	let composeFiles: ComposeFile[] = [...new Set(owners.map((owner) => owner.compose))];
-	if (composeFiles.length === 0) composeFiles = [...links.nearestComposeFiles(file)];
-	if (composeFiles.length === 0) composeFiles = [...deployment.composeFiles];
-	const fileDir = dirname(file);
-	const standalone = links.standalone.filter((instance) => {
-		const tomlDir = dirname(instance.tomlFile ?? instance.id);
-		return isWithin(fileDir, tomlDir) || isWithin(tomlDir, fileDir) || deployment.composeFiles.length === 0;
-	});
-	// Deployment order: compose instances by compose file, then standalone ones (as `findNavidromes` lists them).
-	const instances = [...composeFiles.flatMap((compose) => links.instancesIn(compose)), ...standalone];
-	return { composeFiles, instances, nginxService: owners[0]?.service, links };
+	const site: ProxySite = { file, proxies: owners };
+	const stack = links.stackOf(site);
+	return { composeFiles: stack.composeFiles, instances: stack.instances, nginxService: owners[0]?.service, links, site };
 }
 
-function isWithin(path: string, dir: string): boolean {
-	return dir === '/' || path === dir || path.startsWith(`${dir}/`);
-}
+/** nginx's configuration prefix in the official image (`nginx -V`: `--conf-path=/etc/nginx/nginx.conf`). */
+export const nginxPrefix = '/etc/nginx';
 
 /**
-Host paths an absolute `include` names inside the container, through the bind mounts of the services that mount the
-including file (every matching mount, in order).
+Host paths an `include` names inside the container, through the bind mounts of the services that mount the including
+file (every matching mount, in order). A relative path is resolved against nginx's prefix, as nginx does.
 */
 export function containerIncludePaths(path: string, file: string, deployment: Deployment): string[] {
 	const links = deployment.links;
-	return links.mounting(file).flatMap(({ service }) => links.hostPaths(service, path));
+	const inContainer = path.startsWith('/') ? path : resolvePath(nginxPrefix, path);
+	return links.mounting(file).flatMap(({ service }) => links.hostPaths(service, inContainer));
+}
+
+/**
+Drops the parser's "included file not found" for an `include` that the container's mounts resolve: nginx reads that
+file, so the error was the host layout's, not the config's.
+*/
+export function dropResolvedIncludeError(file: ParsedFile, include: Directive): void {
+	const arg = include.args[0];
+	if (!arg) return;
+	file.errors = file.errors.filter((error) => (error as { code?: string }).code !== 'include-not-found' || (error.file ?? file.path) !== include.file || error.span.start !== arg.span.start || error.span.end !== arg.span.end);
 }
 
 const maxSubstitutions = 8;
@@ -160,47 +160,8 @@ function findUpstream(level: Level, host: string): (Level & { kind: 'http' }) | 
 	return { kind: 'http', block, parent: undefined, directives: block.block, children: [], root: http.root };
 }
 
-function isLoopback(host: string): boolean {
-	return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
+/** Through the deployment's one linking rule (`model/links.ts` `upstream`): the file's own stack first. */
 function resolveHost(host: string, port: number, scope: TargetScope): Pick<ProxyTarget, 'instance' | 'assumed' | 'service'> {
-	const none = { instance: undefined, assumed: false, service: undefined };
-	if (isLoopback(host)) {
-		// Inside a container, loopback is the container itself: only host networking reaches the host's Navidrome.
-		if (scope.nginxService && scope.nginxService.networkMode?.value !== 'host') return none;
-		const instance = scope.instances.find((candidate) => (!candidate.service || candidate.hostNetwork ? candidate.port === port : candidate.publishedPorts.some((p) => publishedCovers(p.published, port))));
-		return { ...none, instance };
-	}
-	const { links, composeFiles } = scope;
-	const answering = (within: ComposeFile | undefined): ServiceRef[] => [...links.named(host, within), ...links.hostnamed(host, within), ...links.aliased(host, within)];
-	// Per compose file when the scope is a few projects (every stack of a tree names its service `navidrome`).
-	let inScope: ServiceRef[];
-	if (composeFiles.length <= 8) inScope = composeFiles.flatMap(answering);
-	else {
-		const wanted = new Set(composeFiles);
-		inScope = answering(undefined).filter((ref) => wanted.has(ref.compose));
-	}
-	const ref = inScope.length > 1 ? firstInScope(inScope, scope.composeFiles) : inScope[0];
-	if (ref) {
-		const instance = links.instanceOf(ref.service);
-		return { instance: instance && instance.port === port ? instance : undefined, assumed: false, service: ref };
-	}
-	const only = scope.instances.length === 1 ? scope.instances[0]! : undefined;
-	if (only && (only.port === port || host.includes('navidrome'))) return { instance: only, assumed: true, service: undefined };
-	return none;
-}
-
-function publishedCovers(published: string | undefined, port: number): boolean {
-	if (!published) return false;
-	const [low = '', high = low] = published.split('-');
-	const from = Number.parseInt(low, 10);
-	const to = Number.parseInt(high, 10);
-	return Number.isFinite(from) && port >= from && port <= (Number.isFinite(to) ? to : from);
-}
-
-/** The first service of the scope's compose files (in their order, then service order) among `refs`. */
-function firstInScope(refs: ServiceRef[], composeFiles: readonly ComposeFile[]): ServiceRef {
-	const rank = (ref: ServiceRef): number => composeFiles.indexOf(ref.compose) * 1e6 + ref.compose.services.indexOf(ref.service);
-	return refs.reduce((best, ref) => (rank(ref) < rank(best) ? ref : best));
+	const link = scope.links.upstream({ host, port }, scope.site);
+	return { instance: link.instance, assumed: link.guessed, service: link.service };
 }

@@ -12,8 +12,11 @@ import { splitQualified } from '../../formats/traefik/dynamic.js';
 import type { TraefikService } from './model.js';
 
 export type Endpoint = {
-	compose: ComposeFile;
-	service: ComposeService;
+	/** The compose service reached (none for a Navidrome of no compose file, or the assumed one). */
+	compose?: ComposeFile;
+	service?: ComposeService;
+	/** The Navidrome the deployment's linking rule picked for a file-provider URL (`model/links.ts` `upstream`). */
+	instance?: NavidromeInstance;
 	/** `undefined`: Traefik picks the container's exposed port. */
 	port: number | undefined;
 	/** The upstream as written (`http://navidrome:4533`, `navidrome container, port 4533`). */
@@ -36,7 +39,7 @@ export function resolveEndpoints(scope: readonly ServiceRef[], services: Map<str
 	}
 	for (const server of def?.servers ?? []) {
 		if (server.url && server.url.value !== '') {
-			const target = resolveUrl(scope, server.url.value, links);
+			const target = resolveUrl(scope, server.url.value, links, server.url.location?.file);
 			if (target) endpoints.push({ ...target, description: server.url.value, location: server.url.location });
 			continue;
 		}
@@ -57,8 +60,12 @@ export function resolveEndpoints(scope: readonly ServiceRef[], services: Map<str
 	return endpoints;
 }
 
-/** `http://navidrome:4533` → the compose service answering to that host, with the port. */
-export function resolveUrl(scope: readonly ServiceRef[], url: string, links?: Links): { compose: ComposeFile; service: ComposeService; port: number | undefined } | undefined {
+/**
+`http://navidrome:4533` → the compose service answering to that host, with the port. With `links` and the file that
+names the URL, by the deployment's one linking rule (the file's own stack first, `model/links.ts` `upstream`), which
+also finds a Navidrome of no compose file and the assumed one; else within `scope` only.
+*/
+export function resolveUrl(scope: readonly ServiceRef[], url: string, links?: Links, file?: string): Omit<Endpoint, 'description' | 'location'> | undefined {
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
@@ -68,6 +75,11 @@ export function resolveUrl(scope: readonly ServiceRef[], url: string, links?: Li
 	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
 	const defaultPort = parsed.protocol === 'https:' ? 443 : 80;
 	const port = parsed.port === '' ? defaultPort : Number.parseInt(parsed.port, 10);
+	if (links && file !== undefined) {
+		const link = links.upstream({ host, port }, { file, proxies: links.mounting(file) });
+		if (!link.service && !link.instance) return undefined;
+		return { ...(link.service ?? {}), ...(link.instance ? { instance: link.instance } : {}), port };
+	}
 	const service = findComposeService(scope, host, links);
 	return service ? { ...service, port } : undefined;
 }
@@ -103,6 +115,8 @@ function linksOf(scope: readonly ServiceRef[]): Links {
 }
 
 export function instanceFor(deployment: Deployment, endpoint: Endpoint): NavidromeInstance | undefined {
+	if (endpoint.instance) return endpoint.instance;
+	if (!endpoint.service) return undefined;
 	const instance = deployment.links.instanceOf(endpoint.service);
 	if (!instance) return undefined;
 	if (endpoint.port !== undefined && endpoint.port !== instance.port) return undefined;

@@ -36,7 +36,7 @@ content: a configuration under review must not be able to make the tool quote \`
 findings that depend on it may be missing. Caddy's \`import\` reads files like nginx's \`include\`.
 
 See [the read boundary](https://github.com/navidrome-extauth/navidrome-extauth/blob/main/docs/security.md).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml', 'caddyfile', 'nginx', 'traefik'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd', 'caddyfile', 'nginx', 'traefik', 'apache', 'haproxy'],
 	check({ deployment, report }) {
 		for (const file of deployment.files.values()) {
 			for (const error of file.errors) if (error.refused) report({ location: { file: error.file ?? file.path, span: error.span }, message: error.message, severity: severityFor(error.refused.problem) });

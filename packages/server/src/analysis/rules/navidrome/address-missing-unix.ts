@@ -15,7 +15,7 @@ export const addressMissingUnix: Rule = {
 **Fix:** write \`unix:/var/run/navidrome.sock\`.
 
 See [Navidrome: configuration options](https://www.navidrome.org/docs/usage/configuration/options/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			reportProblems(instance, 'address-socket-without-unix', report, (problem) => {

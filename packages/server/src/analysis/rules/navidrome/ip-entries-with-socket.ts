@@ -14,7 +14,7 @@ does not exist.
 **Fix:** remove the IP entries, keep \`@\`, and restrict the socket with \`UnixSocketPerm\`.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			if (!listensOnSocket(instance)) continue;

@@ -16,7 +16,7 @@ Either way one of the two values is ignored without a word.
 **Fix:** keep only the \`ExtAuth.*\` name.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) reportProblems(instance, 'both-names-set', report, (problem) => ({ at: 'key', fixes: bothNamesFixes(deployment, instance, problem) }));
 	},

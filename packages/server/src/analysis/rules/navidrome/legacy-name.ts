@@ -16,7 +16,7 @@ turns external auth off (\`ExtAuth.TrustedSources\` is ignored). So when the ima
 tag), no rename is offered and the message says to rename only after upgrading to 0.59.0 or later.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			// Rename on a known version ≥ 0.59.0; remove instead when the ExtAuth name is set too (no duplicate keys). On an

@@ -13,7 +13,7 @@ Anything else (\`/logout\`, \`auth.example.com/logout\`) is a fatal configuratio
 **Fix:** write the full URL, e.g. \`https://auth.example.com/logout\`.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) reportProblems(instance, 'logout-url-not-absolute', report, () => ({}), 'intended');
 	},

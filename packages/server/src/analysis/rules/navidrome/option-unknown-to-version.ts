@@ -23,7 +23,7 @@ since 0.51.0 and \`unix:\` addresses since 0.50.0. Navidrome's own Traefik examp
 **Fix:** use an image at least as new as the option, or the legacy name on old images.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/) and [Navidrome: configuration options](https://www.navidrome.org/docs/usage/configuration/options/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			reportProblems(instance, 'unknown-to-version', report, (problem) => {

@@ -17,12 +17,13 @@ trusted to name any user), or stop matching the proxy (and people widen the rang
 covering it, and trust \`172.30.0.10/32\`.
 
 See [Compose: \`ipv4_address\`](https://docs.docker.com/reference/compose-file/services/#ipv4_address-ipv6_address) and [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const { instance, cidr, location } of liveCidrEntries(deployment)) {
 			if (!instance.compose || cidr.includesLoopback || cidr.addressCount !== 1n || cidr.includesPublic) continue;
-			const pinned = pinnedAddresses(instance.compose);
-			if (pinned.has(cidr.first) || pinned.has(cidr.first.toLowerCase())) continue;
+			// The whole Compose project: a proxy pinned in the file that `include:`s Navidrome's counts.
+			const project = deployment.links.project(instance.compose).map(pinnedAddresses);
+			if (project.some((pinned) => pinned.has(cidr.first) || pinned.has(cidr.first.toLowerCase()))) continue;
 			const address = quotable(trustedSourcesSite(instance)) ? cidr.first : 'the address of this entry';
 			const latency = latentTrust(instance);
 			guardedReport(instance, report)({

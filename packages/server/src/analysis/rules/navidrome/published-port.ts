@@ -22,7 +22,7 @@ exposure (warning). While the pinned image ignores the external-auth options it 
 **Fix:** remove \`ports:\` and reach Navidrome only over the proxy's network (or bind to \`127.0.0.1:\` for local access).
 
 See [Compose: \`ports\`](https://docs.docker.com/reference/compose-file/services/#ports) and [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			if (!instance.compose || !instance.service || !extAuthConfigured(instance) || listensOnSocket(instance)) continue;

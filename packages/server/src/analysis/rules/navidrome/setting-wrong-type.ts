@@ -13,7 +13,7 @@ not a TOML array. A value of another type is not what Navidrome documents and ma
 **Fix:** write a string: \`TrustedSources = "172.30.0.10/32"\`.
 
 See [Navidrome: configuration options](https://www.navidrome.org/docs/usage/configuration/options/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) reportProblems(instance, 'not-a-string', report, () => ({}), 'intended');
 	},

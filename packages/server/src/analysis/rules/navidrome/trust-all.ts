@@ -18,7 +18,7 @@ install the first one becomes admin. Navidrome's own docs example uses \`0.0.0.0
 UNIX socket with \`@\`.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/) and [Compose: \`ipv4_address\`](https://docs.docker.com/reference/compose-file/services/#ipv4_address-ipv6_address).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const { instance, entry, cidr, location } of liveCidrEntries(deployment)) {
 			if (!(cidr.coversAllIPv4 || cidr.coversAllIPv6)) continue;

@@ -21,7 +21,7 @@ export const trustBroad: Rule = {
 **Fix:** give the proxy a fixed \`ipv4_address\` inside an \`ipam\` subnet and trust only \`<that address>/32\`.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/) and [Compose: \`ipv4_address\`](https://docs.docker.com/reference/compose-file/services/#ipv4_address-ipv6_address).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		const gatewaysOf = new Map<NavidromeInstance, Gateway[]>();
 		for (const { instance, entry, cidr, location } of liveCidrEntries(deployment)) {

@@ -16,7 +16,7 @@ header and act as any user.
 **Fix:** list the proxy's own address as \`/32\` (pinned with \`ipv4_address\`).
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const { instance, entry, cidr, location } of liveCidrEntries(deployment)) {
 			if (cidr.coversAllIPv4 || cidr.coversAllIPv6 || !cidr.includesPublic) continue;

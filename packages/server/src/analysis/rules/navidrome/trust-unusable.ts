@@ -20,7 +20,7 @@ Routes through a proxy Navidrome does not trust are still checked; what they wou
 address in compose (\`ipv4_address\`) to keep it stable.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['caddyfile', 'compose', 'dotenv', 'navidrome-toml', 'nginx', 'traefik'],
+	inputs: ['apache', 'caddyfile', 'compose', 'dotenv', 'haproxy', 'navidrome-toml', 'nginx', 'shell', 'systemd', 'traefik'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			if (instance.assumed || !extAuthConfigured(instance)) continue;

@@ -21,7 +21,7 @@ which tempts people to widen the list to \`0.0.0.0/0\`.
 **Fix:** write exact CIDRs separated by commas only: \`172.22.0.10/32,10.0.0.0/8\`. The quick fix rewrites the entry.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			const site = trustedSourcesSite(instance);

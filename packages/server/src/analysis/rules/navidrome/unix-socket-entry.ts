@@ -14,7 +14,7 @@ with \`unix:\`; on a TCP listener the entry is never used, so the proxy you mean
 as a CIDR instead.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/) and [Navidrome: configuration options](https://www.navidrome.org/docs/usage/configuration/options/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			const site = trustedSourcesSite(instance);

@@ -14,7 +14,7 @@ another way can set the email header themselves.
 **Fix:** run \`cloudflared\` next to Navidrome and publish no port, or put a JWT-validating forward-auth in front.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			if (!extAuthConfigured(instance)) continue;

@@ -13,7 +13,7 @@ that are not allowed in HTTP header names, can never match a request header: ext
 **Fix:** use the exact header your proxy sets, e.g. \`Remote-User\`.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			if (!instance.intended.settings.extAuthEnabled) continue;

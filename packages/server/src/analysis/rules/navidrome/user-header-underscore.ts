@@ -14,7 +14,7 @@ through nginx. Go itself keeps underscores, so this only matters with nginx in f
 **Fix:** use a dash-separated name (\`X-Remote-User\`) on both sides.
 
 See [nginx: \`underscores_in_headers\`](https://nginx.org/en/docs/http/ngx_http_core_module.html#underscores_in_headers) and [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd', 'nginx'],
 	check({ deployment, report }) {
 		const usesNginx = [...deployment.files.values()].some((file) => file.kind === 'nginx') || deployment.services.some(({ service }) => service.image?.repository.toLowerCase().endsWith('nginx'));
 		if (!usesNginx) return;

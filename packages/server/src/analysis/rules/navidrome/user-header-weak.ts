@@ -28,7 +28,7 @@ someone rename themselves into another user's account.
 oauth2-proxy \`X-Auth-Request-User\`, Tailscale Serve \`Tailscale-User-Login\`.
 
 See [Navidrome: externalized authentication](https://www.navidrome.org/docs/usage/integration/authentication/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd'],
 	check({ deployment, report }) {
 		for (const instance of deployment.navidromes) {
 			if (!extAuthConfigured(instance)) continue;

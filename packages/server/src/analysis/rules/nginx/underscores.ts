@@ -23,7 +23,7 @@ after an upgrade or a trust change. Not reported for locations where Navidrome n
 **Fix:** keep the defaults (\`underscores_in_headers off; ignore_invalid_headers on;\`), or strip both spellings.
 
 See [nginx: \`underscores_in_headers\`](https://nginx.org/en/docs/http/ngx_http_core_module.html#underscores_in_headers).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml', 'nginx'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd', 'nginx'],
 	check({ deployment, report }) {
 		const found = new Map<Directive, Found>();
 		for (const route of nginxModel(deployment).routes) {

@@ -19,7 +19,7 @@ broken.
 **Fix:** remove the explicit priority, or give the public router a higher one.
 
 See [Traefik: router priority](https://doc.traefik.io/traefik/routing/routers/#priority).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();
 		for (const { model, route } of allRoutes(deployment)) {

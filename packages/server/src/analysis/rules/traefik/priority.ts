@@ -25,7 +25,7 @@ reports requests a protected router matches but the public one takes for certain
 same \`Host\`), and drop explicit priorities or set them deliberately.
 
 See [Traefik: router priority](https://doc.traefik.io/traefik/routing/routers/#priority).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();
 		for (const { model, route } of allRoutes(deployment)) {

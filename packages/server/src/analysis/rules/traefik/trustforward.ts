@@ -30,7 +30,7 @@ are not reported either: whether they hold only your upstream proxies cannot be 
 \`insecure\`), or set \`trustForwardHeader: false\` (Traefik then computes the X-Forwarded-* values itself).
 
 See [Traefik: ForwardAuth](https://doc.traefik.io/traefik/middlewares/http/forwardauth/).`,
-	inputs: ['compose', 'dotenv', 'navidrome-toml', 'traefik'],
+	inputs: ['compose', 'dotenv', 'navidrome-toml', 'shell', 'systemd', 'traefik'],
 	check({ deployment, report }) {
 		const reported = new Set<string>();
 		for (const { model, route } of allRoutes(deployment)) {
