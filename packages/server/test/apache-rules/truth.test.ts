@@ -14,6 +14,7 @@ possible, a broken-category route finding exactly when the user is never deliver
 (`harness/fixtures.ts`): this machine has no OpenID provider or SAML IdP.
 */
 import assert from 'node:assert/strict';
+import { limiter } from '../harness/net.js';
 import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -67,21 +68,6 @@ function engineVerdict(folder: string): EngineView {
 }
 
 type TruthRun = { verdict: Verdict; summary: string; syntax: { status: number | string; stderr: string } };
-
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-	let active = 0;
-	const waiting: Array<() => void> = [];
-	return async (task) => {
-		while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-		active++;
-		try {
-			return await task();
-		} finally {
-			active--;
-			waiting.shift()?.();
-		}
-	};
-}
 
 const requestLimit = limiter(16);
 

@@ -13,6 +13,7 @@ The engine must agree on the very same fixture (forgeable ⇔ an impersonation f
 ⇔ a broken route finding), and a fixture whose every such finding has a preferred fix must be safe after the fixes.
 */
 import assert from 'node:assert/strict';
+import { limiter } from '../harness/net.js';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -65,21 +66,6 @@ function engineVerdict(folder: string): EngineView {
 }
 
 type TruthRun = { verdict: Verdict; summary: string; check: { status: number | string; stderr: string } };
-
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-	let active = 0;
-	const waiting: Array<() => void> = [];
-	return async (task) => {
-		while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-		active++;
-		try {
-			return await task();
-		} finally {
-			active--;
-			waiting.shift()?.();
-		}
-	};
-}
 
 const requestLimit = limiter(16);
 

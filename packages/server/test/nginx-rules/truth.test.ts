@@ -12,6 +12,7 @@ impersonation-category finding (live or latent: nginx forwards the forged header
 impersonation is possible, a broken-category route or nginx finding exactly when the user is never delivered.
 */
 import assert from 'node:assert/strict';
+import { limiter } from '../harness/net.js';
 import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -68,22 +69,6 @@ function engineVerdict(folder: string): EngineView {
 }
 
 type TruthRun = { verdict: Verdict; summary: string; nginxT: { status: number | string; stderr: string } } | { skipped: string };
-
-/** Runs at most `limit` fixtures at once, each on its own nginx and port. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-	let active = 0;
-	const waiting: Array<() => void> = [];
-	return async (task) => {
-		while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-		active++;
-		try {
-			return await task();
-		} finally {
-			active--;
-			waiting.shift()?.();
-		}
-	};
-}
 
 /** Requests in flight across all fixtures: the upstreams share this process, and a burst would overflow their backlogs. */
 const requestLimit = limiter(32);

@@ -6,13 +6,14 @@ Apache runs in the foreground from a generated main file (`apache2 -f <abs> -DFO
 ErrorLog. A configuration that loads no modules gets the set below (mod_ssl included, as the model assumes). Processes
 are started and stopped by PID.
 */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { detectFileKind } from '../../../src/analysis/files.js';
 import { parseApache } from '../../../src/analysis/formats/apache/index.js';
-import { acceptsConnections } from '../../harness/net.js';
+import { startProxy } from '../../../src/cli/probe/sandbox.js';
+import { logOf } from '../../harness/net.js';
 import { portFor } from '../../nginx-rules/harness/nginx.js';
 import type { Upstreams } from '../../nginx-rules/harness/upstreams.js';
 
@@ -113,36 +114,8 @@ export function testApache(apache: string, config: PreparedApache): Promise<{ st
 export type RunningApache = { child: ChildProcess; stop(): Promise<void>; errorLog(): string };
 
 export async function startApache(apache: string, config: PreparedApache, port: number): Promise<RunningApache> {
-	const child = spawn(apache, ['-f', config.main, '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] });
-	let stderr = '';
-	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const errorLog = (): string => {
-		try {
-			return `${stderr}${readFileSync(join(config.root, 'error.log'), 'utf8')}`;
-		} catch {
-			return stderr;
-		}
-	};
-	const stop = async (): Promise<void> => {
-		if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-			// SIGTERM to the parent's PID stops its children too.
-			process.kill(child.pid, 'SIGTERM');
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
-			clearTimeout(timer);
-			if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
-		}
-		await exited;
-	};
-	const deadline = Date.now() + 10_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`apache2 exited early: ${errorLog()}`);
-		if (await acceptsConnections(port)) return { child, stop, errorLog };
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	await stop();
-	throw new Error(`apache2 did not listen on 127.0.0.1:${port}: ${errorLog()}`);
+	const server = await startProxy(apache, ['-f', config.main, '-DFOREGROUND'], [port], { env: process.env, log: () => logOf(join(config.root, 'error.log')) });
+	return { child: server.child, stop: server.stop, errorLog: server.output };
 }
 
 export function removeApache(config: PreparedApache): void {

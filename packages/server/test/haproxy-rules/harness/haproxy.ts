@@ -5,13 +5,13 @@ at the loopback service of nginx-rules/harness/upstreams.ts its name stands for,
 auth-request script, and global lines that need root or the network (`user`, `chroot`, `log`, `stats socket`…) go.
 HAProxy runs in the foreground (`-db`) and is stopped by its PID.
 */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHaproxy } from '../../../src/analysis/formats/haproxy/index.js';
-import { acceptsConnections } from '../../harness/net.js';
+import { startProxy } from '../../../src/cli/probe/sandbox.js';
 import { portFor } from '../../nginx-rules/harness/nginx.js';
 import type { Upstreams } from '../../nginx-rules/harness/upstreams.js';
 
@@ -96,29 +96,8 @@ export type RunningHaproxy = { child: ChildProcess; stop(): Promise<void>; log()
 
 /** Starts HAProxy in the foreground and waits until it accepts connections on `port`. */
 export async function startHaproxy(haproxy: string, config: PreparedConfig, port: number): Promise<RunningHaproxy> {
-	const child = spawn(haproxy, ['-db', '-f', config.cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-	let output = '';
-	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const stop = async (): Promise<void> => {
-		if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-			process.kill(child.pid, 'SIGTERM');
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
-			clearTimeout(timer);
-			if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
-		}
-		await exited;
-	};
-	const deadline = Date.now() + 10_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`haproxy exited early: ${output}`);
-		if (await acceptsConnections(port)) return { child, stop, log: () => output };
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	await stop();
-	throw new Error(`haproxy did not listen on 127.0.0.1:${port}: ${output}`);
+	const server = await startProxy(haproxy, ['-db', '-f', config.cfg], [port], { env: process.env });
+	return { child: server.child, stop: server.stop, log: server.output };
 }
 
 export function removeConfig(config: PreparedConfig): void {

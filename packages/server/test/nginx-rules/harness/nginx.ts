@@ -5,7 +5,7 @@ port, and nginx runs in the foreground (`-p <prefix> -c <prefix>/nginx.conf -g '
 A folder without an `nginx.conf` (only `conf.d/`, `sites-enabled/`) is included from a generated one, as the official
 image's own nginx.conf does. Processes are started and stopped by PID.
 */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ import { join, relative } from 'node:path';
 import { parseNginx, walkDirectives, type Directive } from '../../../src/analysis/formats/nginx/index.js';
 import { parseCompose } from '../../../src/analysis/formats/compose/parse.js';
 import type { AuthFlavour, Upstreams } from './upstreams.js';
-import { acceptsConnections } from '../../harness/net.js';
+import { startProxy } from '../../../src/cli/probe/sandbox.js';
+import { logOf } from '../../harness/net.js';
 
 export const headersMoreModule = '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so';
 
@@ -196,36 +197,8 @@ export type RunningNginx = { child: ChildProcess; stop(): Promise<void>; errorLo
 
 /** Start nginx in the foreground and wait until it accepts connections on `port`. */
 export async function startNginx(nginx: string, config: PreparedConfig, port: number): Promise<RunningNginx> {
-	const child = spawn(nginx, nginxArgs(config, false), { stdio: ['ignore', 'ignore', 'pipe'] });
-	let stderr = '';
-	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const errorLog = (): string => {
-		try {
-			return `${stderr}${readFileSync(join(config.prefix, 'error.log'), 'utf8')}`;
-		} catch {
-			return stderr;
-		}
-	};
-	const stop = async (): Promise<void> => {
-		if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-			// SIGTERM to the master's PID: a fast shutdown that also ends its worker.
-			process.kill(child.pid, 'SIGTERM');
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
-			clearTimeout(timer);
-			if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
-		}
-		await exited;
-	};
-	const deadline = Date.now() + 10_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited early: ${errorLog()}`);
-		if (await acceptsConnections(port)) return { child, stop, errorLog };
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	await stop();
-	throw new Error(`nginx did not listen on 127.0.0.1:${port}: ${errorLog()}`);
+	const server = await startProxy(nginx, nginxArgs(config, false), [port], { env: process.env, log: () => logOf(join(config.prefix, 'error.log')) });
+	return { child: server.child, stop: server.stop, errorLog: server.output };
 }
 
 export function removePrefix(config: PreparedConfig): void {
